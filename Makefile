@@ -1,0 +1,56 @@
+# Chibo. `make help` lists the targets.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE ?= chibo.settings.dev
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/.runtime: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e . 2>/dev/null || $(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(BIN)/.dev: $(BIN)/.runtime requirements-dev.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.runtime ## Create the virtual environment with the pinned dependencies
+
+run: $(BIN)/.runtime ## Set up and serve Chibo on SQLite with the demo province (http://127.0.0.1:8000)
+	$(BIN)/chibo migrate --noinput -v0
+	$(BIN)/chibo demo --seed 1 --members 40000
+	$(BIN)/chibo runserver 127.0.0.1:8000
+
+demo: $(BIN)/.runtime ## Load the demo province into the database (once)
+	$(BIN)/chibo migrate --noinput -v0
+	$(BIN)/chibo demo --seed 1 --members 40000
+
+lint: $(BIN)/.dev ## ruff, mypy and the migrations check
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	DJANGO_SETTINGS_MODULE=chibo.settings.test $(BIN)/chibo makemigrations --check --dry-run -v0
+	$(BIN)/mypy src
+
+test: $(BIN)/.dev ## Everything CI runs: lint, the suite on SQLite and on PostgreSQL, browser tests
+	bash scripts/system-deps
+	$(MAKE) lint
+	$(BIN)/pytest -q -n 2 -m "not e2e"
+	$(MAKE) test-pg
+	$(MAKE) e2e
+
+test-pg: $(BIN)/.dev ## The suite on PostgreSQL (a private server on loopback)
+	DATABASE_URL=$$(bash scripts/pg-test-server) $(BIN)/pytest -q -n 2 -m "not e2e"
+
+e2e: $(BIN)/.dev ## Browser tests: Playwright driving Debian's Chromium
+	$(BIN)/pytest -q -m e2e
+
+bench: $(BIN)/.dev ## Benchmarks (not part of the tests); results go in docs/benchmarks.md
+	DATABASE_URL=$$(bash scripts/pg-test-server) $(BIN)/python bench/run.py
+
+.PHONY: help install run demo lint test test-pg e2e bench

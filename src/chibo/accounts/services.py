@@ -1,0 +1,105 @@
+"""Accounts: users, roles, login protection and two-factor (TOTP)."""
+
+import datetime as dt
+from typing import Any
+
+import pyotp
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.audit import audit_record
+from chibo.core.errors import RuleViolation
+from chibo.orgs.models import Organization
+
+from .models import LoginFailure, Role, User
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+) -> User:
+    if User.objects.filter(username=username).exists():
+        raise RuleViolation(_("This user name is taken."), field="username")
+    user = User.objects.create_user(
+        username=username,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+    )
+    audit_record(actor=actor, action="user.create", obj=user, changes={"username": username})
+    return user
+
+
+@transaction.atomic
+def role_grant(
+    *, actor: Any, user: User, org: Organization, kind: str, require_2fa: bool = False
+) -> Role:
+    role, _created = Role.objects.update_or_create(
+        user=user, org=org, kind=kind, defaults={"require_2fa": require_2fa}
+    )
+    audit_record(
+        actor=actor,
+        action="role.grant",
+        obj=role,
+        org_id=org.pk,
+        changes={"user": user.username, "kind": kind, "require_2fa": require_2fa},
+    )
+    return role
+
+
+def _window_start() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+
+
+def login_is_locked(*, username: str, ip: str) -> bool:
+    """Too many recent failures for this user name, or from this address."""
+    since = _window_start()
+    limit = settings.LOGIN_FAILURE_LIMIT
+    by_name = LoginFailure.objects.filter(username=username.lower(), at__gte=since).count()
+    by_ip = LoginFailure.objects.filter(ip=ip, at__gte=since).count()
+    return by_name >= limit or by_ip >= limit * 4
+
+
+def login_failed(*, username: str, ip: str) -> None:
+    LoginFailure.objects.create(username=username.lower()[:150], ip=ip[:64])
+    LoginFailure.objects.filter(at__lt=timezone.now() - dt.timedelta(days=1)).delete()
+
+
+def login_succeeded(*, username: str) -> None:
+    LoginFailure.objects.filter(username=username.lower()).delete()
+
+
+@transaction.atomic
+def totp_begin(*, user: User) -> str:
+    """A fresh, unconfirmed secret for the user to put in their authenticator app."""
+    if user.totp_confirmed:
+        return user.totp_secret
+    user.totp_secret = pyotp.random_base32()
+    user.save(update_fields=["totp_secret"])
+    return user.totp_secret
+
+
+def totp_uri(user: User) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="Chibo")
+
+
+@transaction.atomic
+def totp_verify(*, user: User, code: str) -> bool:
+    """Check a code; the first good one confirms the device. Audited."""
+    if not user.totp_secret:
+        return False
+    ok = pyotp.TOTP(user.totp_secret).verify((code or "").strip().replace(" ", ""), valid_window=1)
+    if ok and not user.totp_confirmed:
+        user.totp_confirmed = True
+        user.save(update_fields=["totp_confirmed"])
+        audit_record(actor=user, action="user.totp_confirm", obj=user)
+    return ok

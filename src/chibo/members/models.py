@@ -1,0 +1,197 @@
+"""Members and their dated event history (the spine every report counts from)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chibo.core.periods import full_years_between
+from chibo.core.text import fold, sort_key
+from chibo.orgs.models import Organization
+
+
+class Status(models.TextChoices):
+    PROBATIONARY = "probationary", _("Probationary")
+    OFFICIAL = "official", _("Official")
+    EXEMPTED = "exempted", _("Exempted from activity")
+    REMOVED = "removed", _("Removed from the list")
+    EXPELLED = "expelled", _("Expelled")
+    LEFT = "left", _("Left the party")
+    DECEASED = "deceased", _("Deceased")
+
+
+LIVE_STATUSES = (Status.PROBATIONARY, Status.OFFICIAL, Status.EXEMPTED)
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Occupation(models.TextChoices):
+    STUDENT = "student", _("Student")
+    TEACHER = "teacher", _("Teacher")
+    WORKER = "worker", _("Worker")
+    FARMER = "farmer", _("Farmer")
+    FISHER = "fisher", _("Fisher")
+    CIVIL_SERVANT = "civil_servant", _("Civil servant")
+    ARMED_FORCES = "armed_forces", _("Armed forces")
+    POLICE = "police", _("Police")
+    HEALTH_WORKER = "health_worker", _("Health worker")
+    BUSINESS_OWNER = "business_owner", _("Business owner")
+    RETIRED = "retired", _("Retired")
+    OTHER = "other", _("Other")
+
+
+class Member(models.Model):
+    """A party member. Status, unit and key dates are derived from the events and cached
+    here in the same transaction (see `services.events.member_rederive`)."""
+
+    member_code = models.CharField(_("member id"), max_length=32, unique=True)
+    family_name = models.CharField(_("family name"), max_length=64, blank=True)
+    middle_name = models.CharField(_("middle name"), max_length=64, blank=True)
+    given_name = models.CharField(_("given name"), max_length=64)
+    sort_key = models.CharField(max_length=600, db_index=True, editable=False)
+    search_name = models.CharField(max_length=200, editable=False)
+    birth_date = models.DateField(_("birth date"))
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=64, blank=True, default="Kinh")
+    religion = models.CharField(_("religion"), max_length=64, blank=True)
+    national_id = models.CharField(
+        _("national ID"), max_length=12, null=True, blank=True, unique=True
+    )
+    hometown = models.CharField(_("hometown"), max_length=255, blank=True)
+    education = models.CharField(_("education"), max_length=64, blank=True)
+    occupation = models.CharField(
+        _("occupation"), max_length=32, choices=Occupation.choices, default=Occupation.OTHER
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    card_number = models.CharField(
+        _("party card number"), max_length=9, null=True, blank=True, unique=True
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+
+    # Derived from the events (cache).
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit")
+    )
+    temp_org = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="temporary_members",
+    )
+    temp_until = models.DateField(null=True, blank=True)
+    admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
+    recognized_on = models.DateField(_("recognized on"), null=True, blank=True)
+    status_since = models.DateField(null=True, blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_key", "id"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [
+            models.Index(fields=["org", "status"]),
+            models.Index(fields=["status", "sort_key"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.family_name, self.middle_name, self.given_name) if p)
+
+    def refresh_name_keys(self) -> None:
+        self.sort_key = sort_key(self.given_name, self.family_name, self.middle_name)
+        self.search_name = fold(self.full_name)
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    def party_age(self, on: dt.date | None = None) -> int | None:
+        """Whole years since the admission decision (party age)."""
+        if not self.admitted_on:
+            return None
+        return full_years_between(self.admitted_on, on or timezone.localdate())
+
+    def age(self, on: dt.date | None = None) -> int:
+        return full_years_between(self.birth_date, on or timezone.localdate())
+
+
+class EventKind(models.TextChoices):
+    ADMITTED = "admitted", _("Admitted (probationary)")
+    RECOGNIZED = "recognized", _("Recognized as official")
+    TRANSFERRED = "transferred", _("Transferred")
+    REMOVED = "removed", _("Removed from the list")
+    EXPELLED = "expelled", _("Expelled")
+    LEFT = "left", _("Left the party")
+    DIED = "died", _("Died")
+    REINSTATED = "reinstated", _("Reinstated")
+    PROBATION_FAILED = "probation_failed", _("Probation failed")
+    EXEMPTED = "exempted", _("Exempted from activity")
+    EXEMPTION_ENDED = "exemption_ended", _("Exemption ended")
+    VOIDED = "voided", _("Correction: event voided")
+
+
+class MemberEvent(models.Model):
+    """One dated fact of a member's life. Never deleted or edited: a correction is a new
+    `voided` event pointing at the wrong one, which is then marked `voided_by`."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    date = models.DateField(_("date"))
+    org = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    from_org = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    temporary = models.BooleanField(_("temporary"), default=False)
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    decision_no = models.CharField(_("decision number"), max_length=64, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=255, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    target = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    voided_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("member event")
+        verbose_name_plural = _("member events")
+        indexes = [
+            models.Index(fields=["member", "date"]),
+            models.Index(fields=["kind", "date"]),
+            models.Index(fields=["org", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.date} {self.member_id}"
+
+    @property
+    def is_effective(self) -> bool:
+        return self.kind != EventKind.VOIDED and self.voided_by_id is None

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from chibo.accounts.views import audit_view
+from chibo.api.urls import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="orgs:tree", permanent=False), name="home"),
+    path("accounts/", include("chibo.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("orgs/", include("chibo.orgs.urls")),
+    path("members/", include("chibo.members.urls")),
+    path("audit/", audit_view, name="audit"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
