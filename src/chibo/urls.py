@@ -13,5 +13,7 @@ urlpatterns = [
     path("members/", include("chibo.members.urls")),
     path("audit/", audit_view, name="audit"),
     path("api/v1/", api.urls),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("api/openapi.json", RedirectView.as_view(url="/api/v1/openapi.json", permanent=False)),
     path("admin/", admin.site.urls),
 ]

@@ -43,19 +43,29 @@ RECORDABLE_KINDS = list(TRANSITIONS)
 
 
 class OrgLike(Protocol):
-    pk: int
-    kind: str
-    name: str
+    @property
+    def pk(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def name(self) -> str: ...
 
     def is_live_on(self, day: dt.date) -> bool: ...
 
 
 class EventLike(Protocol):
-    kind: str
-    date: dt.date
-    org: OrgLike
-    temporary: bool
-    end_date: dt.date | None
+    """What the replay needs of an event: a MemberEvent row, or any object alike."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def org(self) -> OrgLike: ...
+    @property
+    def temporary(self) -> bool: ...
+    @property
+    def end_date(self) -> dt.date | None: ...
 
 
 @dataclass(frozen=True)

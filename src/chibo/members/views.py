@@ -25,8 +25,10 @@ def _org_in_scope(
 ) -> Organization | None:
     if not org_id and not code:
         return None
+    if not code and not str(org_id).isdigit():
+        raise Http404
     qs = org_list(scope=_scope(request))
-    org = qs.filter(code=code.strip()).first() if code else qs.filter(pk=org_id).first()
+    org = qs.filter(code=code.strip()).first() if code else qs.filter(pk=str(org_id)).first()
     if org is None:
         raise Http404
     return org

@@ -1,5 +1,7 @@
 """The organization tree as a materialized path: a subtree is one prefix match on `path`."""
 
+import datetime as dt
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -74,7 +76,7 @@ class Organization(models.Model):
     def is_cell(self) -> bool:
         return self.kind in CELL_KINDS
 
-    def is_live_on(self, day) -> bool:  # type: ignore[no-untyped-def]
+    def is_live_on(self, day: dt.date) -> bool:
         if self.established_on and day < self.established_on:
             return False
         return not (self.dissolved_on and day >= self.dissolved_on)
