@@ -4,7 +4,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.http import urlencode
 
 from .access import requires_2fa, scope_for
 
@@ -27,7 +29,9 @@ class TwoFactorMiddleware:
             # Until the second factor is given the user has no scope at all.
             request.scope = scope_for(None)  # type: ignore[attr-defined]
             if not request.path.startswith(OPEN_PREFIXES):
-                return redirect("accounts:two_factor")
+                return redirect(
+                    f"{reverse('accounts:two_factor')}?{urlencode({'next': request.get_full_path()})}"
+                )
         else:
             request.scope = SimpleLazyObject(lambda: scope_for(user))  # type: ignore[attr-defined]
         return self.get_response(request)

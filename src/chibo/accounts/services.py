@@ -80,8 +80,13 @@ def login_succeeded(*, username: str) -> None:
 
 @transaction.atomic
 def totp_begin(*, user: User) -> str:
-    """A fresh, unconfirmed secret for the user to put in their authenticator app."""
-    if user.totp_confirmed:
+    """The secret for the user to put in their authenticator app.
+
+    A fresh one is made only when there is none yet: the pending secret must survive
+    between showing the QR code and posting the first code (the two-factor page calls
+    this on every request until the device is confirmed).
+    """
+    if user.totp_confirmed or user.totp_secret:
         return user.totp_secret
     user.totp_secret = pyotp.random_base32()
     user.save(update_fields=["totp_secret"])

@@ -120,8 +120,11 @@ def live_counts(*, scope: Scope, orgs: list[Organization]) -> dict[int, dict[str
     by_path = {o.path: o.pk for o in orgs}
     lengths = sorted({len(o.path) for o in orgs})
     for row in rows:
-        for length in lengths:
-            pk = by_path.get(row["org__path"][:length])
+        path = row["org__path"]
+        # only prefixes strictly within the path: a slice past its end would be the
+        # path itself again and count the row twice
+        for length in (n for n in lengths if n <= len(path)):
+            pk = by_path.get(path[:length])
             if pk is not None:
                 result[pk][row["status"]] += row["n"]
                 result[pk]["total"] += row["n"]

@@ -91,8 +91,8 @@ def event_record(
         raise RuleViolation(_("An event needs a date."), field="date")
     if date > (today or timezone.localdate()):
         raise RuleViolation(_("An event cannot be dated in the future."), field="date")
-    if org is None:
-        org = member.org
+    # Re-read the unit: the caller's copy may predate its dissolution.
+    org = Organization.objects.get(pk=org.pk) if org is not None else member.org
     if kind != EventKind.TRANSFERRED:
         temporary, end_date = False, None
     event = MemberEvent(
@@ -111,6 +111,10 @@ def event_record(
     history = [*_effective(member), event]
     history.sort(key=lambda e: e.date)  # stable: same-day events keep their order, new one last
     state = replay(history, birth_date=member.birth_date)
+    if kind == EventKind.TRANSFERRED:
+        # a back-dated transfer leaves the unit the member was in on that date
+        earlier = history[: next(i for i, e in enumerate(history) if e is event)]
+        event.from_org_id = replay(earlier, birth_date=member.birth_date).org_id
     event.save()
     before = {name: getattr(member, name) for name in CACHED_FIELDS}
     _store_state(member, state)

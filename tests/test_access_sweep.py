@@ -1,0 +1,891 @@
+"""The access sweep: every URL pattern and every API route, as every persona, on own and
+foreign objects (DESIGN.md, "Access").
+
+A person's scope is a subtree. Outside it a unit or a member is a 404 — not a 403, not a
+200 — so nobody learns what exists elsewhere, and a refused write changes nothing. The
+sweep finds the routes itself (the URL resolver and the API's OpenAPI schema); a route it
+does not know how to fill fails `test_every_url_pattern_is_in_the_sweep` or
+`test_every_api_route_is_in_the_sweep` until it is added to ROUTES or API_ROUTES below.
+
+Two sibling subtrees (tests/conftest.py, plus a committee G2 with cell C4 under D2 here):
+
+BT  ├── D1 ── G1 ── C1 (Minh, Đức)        alice: clerk of D1;  sam: secretary of C1
+    │     └── C2 (Lan)                    minh: member, linked to his own record
+    └── D2 ── C3 (Hải)                    bob: clerk of D2
+          └── G2 ── C4 (Tú)               charlie: no role;  olga: officer of BT
+"""
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from chibo.accounts.models import Role, User
+from chibo.api.urls import api
+from chibo.core.models import AuditEntry
+from chibo.members.forms import MemberEditForm
+from chibo.members.models import LIVE_STATUSES, Member, MemberEvent
+from chibo.orgs.models import Organization, OrgDecision
+from chibo.orgs.services import org_establish
+from conftest import World, make_member
+
+LOGIN_URL = "/accounts/login/"
+DAY = "15/03/2024"  # day-first, as the UI reads dates
+DECISION = {"decision_no": "99-QĐ/TU", "decision_date": DAY, "issuer": "Tỉnh ủy"}
+
+
+# --- The world of the sweep -------------------------------------------------------------
+
+
+@dataclass
+class Sweep:
+    world: World
+    orgs: dict[str, Organization]
+    members: dict[str, Member]
+
+    def org(self, code: str) -> Organization:
+        return Organization.objects.get(code=code)
+
+    def member(self, key: str) -> Member:
+        return Member.objects.get(pk=self.members[key].pk)
+
+
+@pytest.fixture
+def sweep(world: World) -> Sweep:
+    """The shared world plus a second committee with a cell under D2, so that every
+    restructuring of one side has a valid counterpart on the other side."""
+    g2 = org_establish(
+        actor=None,
+        parent=world.org("D2"),
+        code="G2",
+        name="Đảng bộ xã Z",
+        kind="grassroots_committee",
+        sector="commune",
+        established_on=dt.date(2000, 1, 1),
+    )
+    c4 = org_establish(
+        actor=None,
+        parent=g2,
+        code="C4",
+        name="Chi bộ thôn 4",
+        kind="subordinate_cell",
+        sector="commune",
+        established_on=dt.date(2000, 1, 1),
+    )
+    tu = make_member(c4, "M-TU", "Phạm Văn Tú")
+    orgs = {code: world.org(code) for code in world.orgs} | {"G2": g2, "C4": c4}
+    return Sweep(world=world, orgs=orgs, members={**world.members, "tu": tu})
+
+
+# A unit's name and code, and a member's name and code, as they may appear on a page.
+UNIT_NAMES = {
+    "BT": "Tỉnh ủy Bình Thuận",
+    "D1": "Huyện ủy A",
+    "D2": "Huyện ủy B",
+    "G1": "Đảng bộ xã X",
+    "G2": "Đảng bộ xã Z",
+    "C1": "Chi bộ thôn 1",
+    "C2": "Chi bộ trường A",
+    "C3": "Chi bộ xã Y",
+    "C4": "Chi bộ thôn 4",
+}
+MEMBERS = {
+    "minh": ("Nguyễn Văn Minh", "M-MINH", "C1"),
+    "duc": ("Nguyễn Văn Đức", "M-DUC", "C1"),
+    "lan": ("Trần Thị Lan", "M-LAN", "C2"),
+    "hai": ("Lê Hải", "M-HAI", "C3"),
+    "tu": ("Phạm Văn Tú", "M-TU", "C4"),
+}
+
+# What each persona may see: the units of their scope and the member records they may open.
+VISIBLE: dict[str, tuple[set[str], set[str]]] = {
+    "olga": (set(UNIT_NAMES), set(MEMBERS)),
+    "alice": ({"D1", "G1", "C1", "C2"}, {"minh", "duc", "lan"}),
+    "bob": ({"D2", "C3", "G2", "C4"}, {"hai", "tu"}),
+    "sam": ({"C1"}, {"minh", "duc"}),
+    "minh": (set(), {"minh"}),
+    "charlie": (set(), set()),
+}
+PERSONAS = list(VISIBLE)
+
+
+def forbidden_strings(persona: str) -> list[str]:
+    """Names and codes that must never reach this persona (a member's own unit name is
+    shown on their row, so it is not forbidden)."""
+    units, members = VISIBLE[persona]
+    shown_units = units | {MEMBERS[m][2] for m in members}
+    out = [UNIT_NAMES[u] for u in UNIT_NAMES if u not in shown_units]
+    for key, (name, code, _unit) in MEMBERS.items():
+        if key not in members:
+            out += [name, code]
+    return out
+
+
+# --- Targets: the objects a route is filled with -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """One side of the tree, as the objects a route's parameters point at."""
+
+    org: Organization  # a unit strictly below a committee (so it can be restructured)
+    cell: Organization  # a cell that holds members (for "new member")
+    member: Member
+    event: MemberEvent  # the member's latest effective event (what "void" targets)
+    new_parent: str  # code of a unit `org` could move under
+    peer: str  # code of a unit `org` could merge or be dissolved into
+
+
+SIDES: dict[str, tuple[str, str, str, str, str]] = {
+    # side: (org, cell, member, new_parent, peer)
+    "d1": ("G1", "C1", "duc", "D2", "G2"),
+    "d2": ("G2", "C3", "hai", "D1", "G1"),
+    "c1": ("C1", "C1", "duc", "G2", "C4"),
+    "c2": ("C2", "C2", "lan", "D2", "C3"),
+    "minh": ("C1", "C1", "minh", "G2", "C4"),
+}
+
+
+def target(sweep: Sweep, side: str) -> Target:
+    org, cell, member_key, new_parent, peer = SIDES[side]
+    member = sweep.member(member_key)
+    event = (
+        MemberEvent.objects.filter(member=member, voided_by__isnull=True)
+        .exclude(kind="voided")
+        .latest("date", "id")
+    )
+    return Target(sweep.org(org), sweep.org(cell), member, event, new_parent, peer)
+
+
+# What a persona may do with each side: write, read, only their own record, or nothing.
+WRITE, READ, SELF, NONE = "write", "read", "self", "none"
+ACCESS: dict[str, dict[str, str]] = {
+    "olga": {"d1": WRITE, "d2": WRITE},
+    "alice": {"d1": WRITE, "c2": WRITE, "d2": NONE},
+    "bob": {"d2": WRITE, "d1": NONE, "c2": NONE},
+    "sam": {"c1": READ, "c2": NONE, "d2": NONE},
+    "minh": {"minh": SELF, "c1": NONE, "d2": NONE},
+    "charlie": {"d1": NONE, "d2": NONE, "minh": NONE},
+}
+
+
+# --- Valid forms: what a write would change if the scope check let it through -------------
+
+
+def _date(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def establish_form(t: Target) -> dict[str, Any]:
+    return {
+        "code": "NEW1",
+        "name": "Chi bộ mới",
+        "kind": "subordinate_cell",
+        "sector": "commune",
+        **DECISION,
+    }
+
+
+def rename_form(t: Target) -> dict[str, Any]:
+    org = Organization.objects.get(pk=t.org.pk)
+    return {"name": "Tên mới", "sector": org.sector, "version": org.version, **DECISION}
+
+
+def split_form(t: Target) -> dict[str, Any]:
+    data: dict[str, Any] = {"parts": "S1; Phần một\nS2; Phần hai", **DECISION}
+    for m in Member.objects.filter(org=t.org, status__in=LIVE_STATUSES):
+        data[f"m{m.pk}"] = "1"
+    for child in Organization.objects.filter(parent=t.org, status="active"):
+        data[f"u{child.pk}"] = "1"
+    return data
+
+
+def create_form(t: Target) -> dict[str, Any]:
+    return {
+        "org": t.cell.pk,
+        "member_code": "M-NEW",
+        "family_name": "Võ",
+        "middle_name": "Thị",
+        "given_name": "Mới",
+        "birth_date": "05/06/1990",
+        "gender": "female",
+        "occupation": "farmer",
+        "admitted_on": "01/02/2020",
+    }
+
+
+def edit_form(t: Target) -> dict[str, Any]:
+    member = Member.objects.get(pk=t.member.pk)
+    data: dict[str, Any] = {}
+    for name in MemberEditForm.base_fields:
+        value = getattr(member, name)
+        data[name] = _date(value) if isinstance(value, dt.date) else (value or "")
+    data["phone"] = "0912345678"
+    return data
+
+
+def event_form(t: Target) -> dict[str, Any]:
+    member = Member.objects.get(pk=t.member.pk)
+    return {"kind": "died", "date": DAY, "version": member.version}
+
+
+def void_form(t: Target) -> dict[str, Any]:
+    member = Member.objects.get(pk=t.member.pk)
+    return {"reason": "Nhập nhầm", "version": member.version}
+
+
+# --- The table of web routes ----------------------------------------------------------------
+
+# Route kinds. A UNIT or MEMBER route reads one object; a *_WRITE route changes one (its GET
+# shows the form, also only to those who may write); LIST shows what the scope holds.
+UNIT, MEMBER, UNIT_WRITE, MEMBER_WRITE = "unit", "member", "unit_write", "member_write"
+LIST, REDIRECT, ACCOUNT = "list", "redirect", "account"
+WRITES = {UNIT_WRITE, MEMBER_WRITE}
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    kwargs: Callable[[Target], dict[str, int]] = lambda t: {}
+    query: Callable[[Target], dict[str, Any]] = lambda t: {}
+    form: Callable[[Target], dict[str, Any]] | None = None  # a valid POST, for writes
+    # A list narrowed to one unit by a query parameter: filled, it reads like a UNIT route.
+    unit_filter: Callable[[Target], dict[str, Any]] | None = None
+
+
+def _org(t: Target) -> dict[str, int]:
+    return {"org_id": t.org.pk}
+
+
+def _member(t: Target) -> dict[str, int]:
+    return {"member_id": t.member.pk}
+
+
+def _code_form(code: Callable[[Target], str]) -> Callable[[Target], dict[str, Any]]:
+    return lambda t: {"target_code": code(t), **DECISION}
+
+
+ROUTES: dict[str, Route] = {
+    "home": Route(REDIRECT),
+    "accounts:login": Route(ACCOUNT),
+    "accounts:two_factor": Route(ACCOUNT),
+    "accounts:logout": Route(ACCOUNT),
+    "orgs:tree": Route(LIST),
+    "audit": Route(LIST),
+    "members:list": Route(LIST, unit_filter=lambda t: {"org": t.org.pk}),
+    "orgs:detail": Route(UNIT, _org),
+    "orgs:children": Route(UNIT, _org),
+    "orgs:establish": Route(UNIT_WRITE, _org, form=establish_form),
+    "orgs:rename": Route(UNIT_WRITE, _org, form=rename_form),
+    "orgs:move": Route(UNIT_WRITE, _org, form=_code_form(lambda t: t.new_parent)),
+    "orgs:merge": Route(UNIT_WRITE, _org, form=_code_form(lambda t: t.peer)),
+    "orgs:split": Route(UNIT_WRITE, _org, form=split_form),
+    "orgs:dissolve": Route(UNIT_WRITE, _org, form=_code_form(lambda t: t.peer)),
+    "members:create": Route(UNIT_WRITE, query=lambda t: {"org": t.cell.pk}, form=create_form),
+    "members:detail": Route(MEMBER, _member),
+    "members:edit": Route(MEMBER_WRITE, _member, form=edit_form),
+    "members:event": Route(MEMBER_WRITE, _member, form=event_form),
+    "members:void": Route(
+        MEMBER_WRITE,
+        lambda t: {"member_id": t.member.pk, "event_id": t.event.pk},
+        form=void_form,
+    ),
+}
+
+# Not swept: Django's admin, the language switch, static files, and the API's own pages
+# (schema, docs, their short aliases, and django-ninja's root, which only points at the docs).
+SKIPPED_PREFIXES = ("admin/", "i18n/", "static/", "media/")
+API_DOCS = {"api:openapi-json", "api:openapi-view", "api:api-root"}
+API_DOCS_ROUTES = re.compile(r"^api/(v\d+/)?(docs|openapi\.json)$")
+
+
+def url_patterns() -> dict[str, str]:
+    """Every named URL pattern (namespace:name → route), walking includes recursively."""
+    found: dict[str, str] = {}
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for p in patterns:
+            route = prefix + str(p.pattern).lstrip("^")
+            if route.startswith(SKIPPED_PREFIXES) or API_DOCS_ROUTES.match(route):
+                continue
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                walk(p.url_patterns, route, ns)
+            else:
+                assert isinstance(p, URLPattern)
+                name = f"{namespace}{p.name}" if p.name else f"<unnamed {route}>"
+                if name not in API_DOCS:
+                    found[name] = route
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+def expected_status(kind: str, level: str) -> int:
+    readable = {
+        UNIT: {READ, WRITE},
+        MEMBER: {READ, WRITE, SELF},
+        UNIT_WRITE: {WRITE},
+        MEMBER_WRITE: {WRITE},
+    }[kind]
+    return 200 if level in readable else 404
+
+
+def url_for(name: str, t: Target) -> str:
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(t))
+    query = route.query(t)
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+# --- The table of API routes -----------------------------------------------------------------
+
+# How a parameter of an API route is filled from a target, whether in the path or the query.
+API_PARAMS: dict[str, Callable[[Target], Any]] = {
+    "code": lambda t: t.org.code,
+    "member_id": lambda t: t.member.pk,
+    "org": lambda t: t.org.code,
+}
+# Query parameters that only page or filter within the scope (no object of their own).
+API_PLAIN_QUERY = {"limit", "offset", "q", "status"}
+
+
+@dataclass(frozen=True)
+class ApiRoute:
+    kind: str  # LIST, UNIT or MEMBER
+
+
+API_ROUTES: dict[tuple[str, str], ApiRoute] = {
+    ("get", "/api/v1/orgs/"): ApiRoute(LIST),
+    ("get", "/api/v1/orgs/{code}"): ApiRoute(UNIT),
+    ("get", "/api/v1/orgs/{code}/children"): ApiRoute(UNIT),
+    ("get", "/api/v1/members/"): ApiRoute(LIST),
+    ("get", "/api/v1/members/{member_id}"): ApiRoute(MEMBER),
+    ("get", "/api/v1/members/{member_id}/events"): ApiRoute(MEMBER),
+}
+
+
+def api_operations() -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """(method, path) → its parameters, from the OpenAPI schema the API serves."""
+    schema = api.get_openapi_schema()
+    return {
+        (method, path): op.get("parameters", [])
+        for path, ops in schema["paths"].items()
+        for method, op in ops.items()
+    }
+
+
+def api_url(path: str, params: list[dict[str, Any]], t: Target, *, fill_query: bool) -> str:
+    url = path
+    query = []
+    for p in params:
+        if p["in"] == "path":
+            url = url.replace("{" + p["name"] + "}", str(API_PARAMS[p["name"]](t)))
+        elif fill_query and p["name"] in API_PARAMS:
+            query.append(f"{p['name']}={API_PARAMS[p['name']](t)}")
+    return url + ("?" + "&".join(query) if query else "")
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def login_as(sweep: Sweep, persona: str) -> Client:
+    client = Client()
+    client.force_login(sweep.world.users[persona])
+    return client
+
+
+TRACKED: list[type[Model]] = [Organization, OrgDecision, Member, MemberEvent, Role, User]
+
+
+def snapshot() -> dict[str, Any]:
+    """Every row of the tracked tables, and how many audit entries exist."""
+    rows: dict[str, Any] = {m.__name__: list(m.objects.order_by("pk").values()) for m in TRACKED}
+    rows["AuditEntry"] = AuditEntry.objects.count()
+    return rows
+
+
+def counts() -> dict[str, int]:
+    return {
+        "Member": Member.objects.count(),
+        "MemberEvent": MemberEvent.objects.count(),
+        "Organization": Organization.objects.count(),
+        "AuditEntry": AuditEntry.objects.count(),
+    }
+
+
+def assert_not_found_json(response: Any, url: str) -> None:
+    assert response.status_code == 404, (url, response.status_code, response.content[:200])
+    body = response.json()
+    assert set(body) == {"code", "message"}, (url, body)
+    assert body["code"] == "not_found", (url, body)
+
+
+def leaks(text: str, persona: str) -> list[str]:
+    return [s for s in forbidden_strings(persona) if s in text]
+
+
+# --- The sweep finds every route -------------------------------------------------------------
+
+
+def test_every_url_pattern_is_in_the_sweep():
+    found = url_patterns()
+    api_paths = {path for _method, path in API_ROUTES}
+    web = {name for name in found if not name.startswith("api:")}
+    unknown_web = sorted(web - set(ROUTES))
+    assert not unknown_web, f"URL patterns the sweep cannot fill; add them to ROUTES: {unknown_web}"
+    stale = sorted(set(ROUTES) - web)
+    assert not stale, f"ROUTES lists patterns that no longer exist: {stale}"
+    for name, route in found.items():
+        if name.startswith("api:"):
+            path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+            assert path in api_paths, f"API pattern {name} ({path}) missing from API_ROUTES"
+
+
+def test_every_api_route_is_in_the_sweep():
+    operations = api_operations()
+    unknown = sorted(set(operations) - set(API_ROUTES))
+    assert not unknown, f"API routes the sweep does not know; add them to API_ROUTES: {unknown}"
+    stale = sorted(set(API_ROUTES) - set(operations))
+    assert not stale, f"API_ROUTES lists routes that no longer exist: {stale}"
+    for key, params in operations.items():
+        for p in params:
+            known = p["name"] in API_PARAMS or (p["in"] == "query" and p["name"] in API_PLAIN_QUERY)
+            assert known, f"{key}: parameter {p['name']!r} has no filler in API_PARAMS"
+
+
+# --- Anonymous -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_anonymous_is_sent_to_login(sweep, name):
+    route = ROUTES[name]
+    t = target(sweep, "d1")
+    url = url_for(name, t)
+    client = Client()
+    before = snapshot()
+    if name == "accounts:login":
+        assert client.get(url).status_code == 200
+        return
+    if name == "accounts:logout":
+        assert client.get(url).status_code == 405
+        response = client.post(url)
+        assert response.status_code == 302 and response["Location"] == LOGIN_URL
+        return
+    methods = ["get", "post"] if route.kind in WRITES else ["get"]
+    for method in methods:
+        data = route.form(t) if method == "post" and route.form else {}
+        response = getattr(client, method)(url, data)
+        assert response.status_code == 302, (method, url, response.status_code)
+        final = getattr(client, method)(url, data, follow=True)
+        assert final.request["PATH_INFO"] == LOGIN_URL, (method, url, final.redirect_chain)
+    assert snapshot() == before
+
+
+def _api_id(key: tuple[str, str]) -> str:
+    return f"{key[0].upper()} {key[1]}"
+
+
+@pytest.mark.parametrize("key", sorted(API_ROUTES), ids=_api_id)
+def test_anonymous_api_calls_get_401(sweep, key):
+    _method, path = key
+    url = api_url(path, api_operations()[key], target(sweep, "d1"), fill_query=True)
+    response = Client().get(url)
+    assert response.status_code == 401, (url, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.kind == REDIRECT))
+def test_the_home_page_sends_everyone_to_the_tree(sweep, name):
+    for persona in PERSONAS:
+        response = login_as(sweep, persona).get(reverse(name))
+        assert response.status_code == 302, persona
+        assert response["Location"] == reverse("orgs:tree"), persona
+
+
+# --- Reading one object ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, r in ROUTES.items() if r.kind in {UNIT, MEMBER, *WRITES})
+)
+def test_objects_open_only_within_scope(sweep, name):
+    """GET of a unit/member page (or a write form): 200 in scope, 404 outside (never 403)."""
+    route = ROUTES[name]
+    failures = []
+    for persona in PERSONAS:
+        client = login_as(sweep, persona)
+        for side, level in ACCESS[persona].items():
+            t = target(sweep, side)
+            url = url_for(name, t)
+            before = counts()
+            response = client.get(url)
+            expected = expected_status(route.kind, level)
+            if response.status_code != expected:
+                failures.append(f"{persona} GET {url} ({side}): {response.status_code}≠{expected}")
+            elif expected == 404 and before != counts():
+                failures.append(f"{persona} GET {url} ({side}) wrote rows: {before}→{counts()}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.unit_filter))
+def test_a_list_narrowed_to_a_foreign_unit_is_404(sweep, name):
+    route = ROUTES[name]
+    assert route.unit_filter is not None
+    failures = []
+    for persona in PERSONAS:
+        client = login_as(sweep, persona)
+        for side, level in ACCESS[persona].items():
+            t = target(sweep, side)
+            response = client.get(reverse(name), route.unit_filter(t))
+            expected = expected_status(UNIT, level)
+            if response.status_code != expected:
+                failures.append(f"{persona} {name} {side}: {response.status_code}≠{expected}")
+    assert not failures, "\n".join(failures)
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.kind in WRITES))
+def test_writes_outside_the_write_scope_are_404_and_change_nothing(sweep, name):
+    """Foreign objects for everyone, and read-only ones for the secretary and the member."""
+    route = ROUTES[name]
+    assert route.form is not None
+    failures = []
+    for persona in PERSONAS:
+        client = login_as(sweep, persona)
+        for side, level in ACCESS[persona].items():
+            if level == WRITE:
+                continue
+            t = target(sweep, side)
+            url = url_for(name, t)
+            before = snapshot()
+            response = client.post(url, route.form(t))
+            if response.status_code != 404:
+                failures.append(f"{persona} POST {url} ({side}): {response.status_code}≠404")
+            if snapshot() != before:
+                failures.append(f"{persona} POST {url} ({side}) changed the database")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("side", ["d1", "d2"])
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.kind in WRITES))
+def test_the_swept_forms_do_change_things_for_an_officer(sweep, name, side):
+    """The forms the sweep posts are valid: in scope they write. So a 404 above is the
+    scope check at work, not a form error."""
+    route = ROUTES[name]
+    assert route.form is not None
+    t = target(sweep, side)
+    before = snapshot()
+    response = login_as(sweep, "olga").post(url_for(name, t), route.form(t))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert snapshot() != before
+
+
+# --- Lists ------------------------------------------------------------------------------------
+
+
+def _all_pages(client: Client, url: str) -> list[str]:
+    first = client.get(url)
+    assert first.status_code == 200, (url, first.status_code)
+    pages = [first.content.decode()]
+    if "page" not in first.context:
+        return pages
+    paginator = first.context["page"].paginator
+    for number in range(2, paginator.num_pages + 1):
+        pages.append(client.get(url, {"page": number}).content.decode())
+    return pages
+
+
+def _record_views(sweep: Sweep) -> None:
+    """Everyone opens what they may, so the audit trail holds acts from both sides."""
+    for persona in PERSONAS:
+        client = login_as(sweep, persona)
+        for key in VISIBLE[persona][1]:
+            assert (
+                client.get(reverse("members:detail", args=[sweep.members[key].pk])).status_code
+                == 200
+            )
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.kind == LIST))
+def test_list_pages_hold_no_foreign_names(sweep, name):
+    _record_views(sweep)
+    failures = []
+    for persona in PERSONAS:
+        text = "".join(_all_pages(login_as(sweep, persona), reverse(name)))
+        if leaks(text, persona):
+            failures.append(f"{persona} {name}: {leaks(text, persona)}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_member_list_holds_only_members_in_scope(sweep, persona):
+    client = login_as(sweep, persona)
+    text = "".join(_all_pages(client, reverse("members:list")))
+    assert leaks(text, persona) == []
+    for key in VISIBLE[persona][1]:
+        assert MEMBERS[key][0] in text, (persona, key)
+    visible_ids = {sweep.members[key].pk for key in VISIBLE[persona][1]}
+    # The search and the identity lookups do not reach outside either.
+    for query in ["nguyen", "le hai", "pham van tu", "012345678901", "M-HAI", "M-DUC"]:
+        # (the page echoes the query back in the search box; that is not a leak)
+        page = client.get(reverse("members:list"), {"q": query})
+        assert leaks(page.content.decode().replace(query, ""), persona) == [], (persona, query)
+        partial = client.get(reverse("members:list"), {"q": query}, HTTP_HX_REQUEST="true")
+        assert leaks(partial.content.decode(), persona) == [], (persona, query)
+        assert {m.pk for m in partial.context["page"]} <= visible_ids, (persona, query)
+
+
+def _tree_codes(client: Client) -> tuple[set[str], str]:
+    """Every unit code reachable in the tree page by expanding every node."""
+    response = client.get(reverse("orgs:tree"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    texts = [html]
+    pending = re.findall(r'hx-get="(/orgs/\d+/children/)"', html)
+    seen: set[str] = set()
+    while pending:
+        url = pending.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        part = client.get(url)
+        assert part.status_code == 200, url
+        texts.append(part.content.decode())
+        pending += re.findall(r'hx-get="(/orgs/\d+/children/)"', part.content.decode())
+    text = "".join(texts)
+    return set(re.findall(r'data-code="([^"]+)"', text)), text
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_tree_holds_only_units_in_scope(sweep, persona):
+    codes, text = _tree_codes(login_as(sweep, persona))
+    assert codes == VISIBLE[persona][0]
+    assert leaks(text, persona) == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_audit_trail_holds_only_entries_in_scope(sweep, persona):
+    _record_views(sweep)
+    client = login_as(sweep, persona)
+    text = "".join(_all_pages(client, reverse("audit")))
+    assert leaks(text, persona) == []
+    entries = list(client.get(reverse("audit")).context["page"])
+    if VISIBLE[persona][0]:
+        assert entries, f"{persona} should see the entries of their own units"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_api_lists_hold_only_what_is_in_scope(sweep, persona):
+    client = login_as(sweep, persona)
+    units, members = VISIBLE[persona]
+    roots = client.get("/api/v1/orgs/").json()["items"]
+    assert {o["code"] for o in roots} <= units
+    listed = client.get("/api/v1/members/", {"limit": 1000}).json()["items"]
+    assert {m["member_id"] for m in listed} == {MEMBERS[k][1] for k in members}
+    for query in ["nguyen", "le hai", "012345678901"]:
+        found = client.get("/api/v1/members/", {"q": query}).json()["items"]
+        assert {m["member_id"] for m in found} <= {MEMBERS[k][1] for k in members}
+    for code in units:
+        children = client.get(f"/api/v1/orgs/{code}/children").json()["items"]
+        assert {c["code"] for c in children} <= units
+    for page in [roots, listed]:
+        assert leaks(str(page), persona) == []
+
+
+# --- API objects ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", sorted(API_ROUTES), ids=_api_id)
+def test_api_objects_open_only_within_scope(sweep, key):
+    """Path (and unit-filter) parameters filled with each side: 200 in scope, 404 JSON out;
+    a list without such parameters answers 200 and holds nothing foreign."""
+    route = API_ROUTES[key]
+    params = api_operations()[key]
+    fillable = any(p["name"] in API_PARAMS for p in params)
+    kind = UNIT if route.kind == LIST else route.kind
+    failures = []
+    for persona in PERSONAS:
+        client = login_as(sweep, persona)
+        if not fillable:
+            response = client.get(key[1], {"limit": 1000})
+            if response.status_code != 200 or leaks(response.content.decode(), persona):
+                failures.append(
+                    f"{persona} GET {key[1]}: {response.status_code}, leaks "
+                    f"{leaks(response.content.decode(), persona)}"
+                )
+            continue
+        for side, level in ACCESS[persona].items():
+            url = api_url(key[1], params, target(sweep, side), fill_query=True)
+            response = client.get(url)
+            expected = expected_status(kind, level)
+            if response.status_code != expected:
+                failures.append(f"{persona} GET {url} ({side}): {response.status_code}≠{expected}")
+            elif expected == 404:
+                body = response.json()
+                if set(body) != {"code", "message"} or body["code"] != "not_found":
+                    failures.append(f"{persona} GET {url}: body {body}")
+            elif leaks(response.content.decode(), persona):
+                failures.append(
+                    f"{persona} GET {url}: leaks {leaks(response.content.decode(), persona)}"
+                )
+    assert not failures, "\n".join(failures)
+
+
+def test_units_above_the_scope_are_404_too(sweep):
+    bt, d1 = sweep.org("BT"), sweep.org("D1")
+    alice = login_as(sweep, "alice")
+    for url in [reverse("orgs:detail", args=[bt.pk]), reverse("orgs:children", args=[bt.pk])]:
+        assert alice.get(url).status_code == 404, url
+    assert_not_found_json(alice.get("/api/v1/orgs/BT"), "BT")
+    assert_not_found_json(alice.get("/api/v1/orgs/BT/children"), "BT children")
+    # Her own root is hers to read and to fill, but not to restructure (that is the province's).
+    assert alice.get(reverse("orgs:detail", args=[d1.pk])).status_code == 200
+    assert alice.get(reverse("orgs:rename", args=[d1.pk])).status_code == 404
+    assert alice.get(reverse("orgs:establish", args=[d1.pk])).status_code == 200
+
+
+# --- The personas, one by one ------------------------------------------------------------------
+
+
+def test_the_secretary_reads_her_cell_and_changes_nothing(sweep):
+    sam = login_as(sweep, "sam")
+    duc, c1 = sweep.member("duc"), sweep.org("C1")
+    assert sam.get(reverse("orgs:detail", args=[c1.pk])).status_code == 200
+    page = sam.get(reverse("members:detail", args=[duc.pk]))
+    assert page.status_code == 200 and "Nguyễn Văn Đức" in page.content.decode()
+    assert page.context["can_write"] is False
+    before, fields = counts(), Member.objects.filter(pk=duc.pk).values().get()
+    t = target(sweep, "c1")
+    for name in ("members:edit", "members:event", "members:void", "members:create"):
+        form = ROUTES[name].form
+        assert form is not None
+        assert sam.post(url_for(name, t), form(t)).status_code == 404, name
+    assert counts() == before
+    assert Member.objects.filter(pk=duc.pk).values().get() == fields
+
+
+def test_a_member_sees_only_his_own_record(sweep):
+    minh = login_as(sweep, "minh")
+    own = minh.get(reverse("members:detail", args=[sweep.members["minh"].pk]))
+    assert own.status_code == 200 and "Nguyễn Văn Minh" in own.content.decode()
+    for key in ("duc", "lan", "hai", "tu"):
+        assert minh.get(reverse("members:detail", args=[sweep.members[key].pk])).status_code == 404
+        assert_not_found_json(minh.get(f"/api/v1/members/{sweep.members[key].pk}"), key)
+    listed = minh.get(reverse("members:list"))
+    assert [m.pk for m in listed.context["page"]] == [sweep.members["minh"].pk]
+    api_listed = minh.get("/api/v1/members/").json()["items"]
+    assert [m["member_id"] for m in api_listed] == ["M-MINH"]
+    assert minh.get(f"/api/v1/members/{sweep.members['minh'].pk}/events").status_code == 200
+    assert minh.get(reverse("orgs:detail", args=[sweep.org("C1").pk])).status_code == 404
+
+
+def test_an_outsider_gets_an_empty_tree_and_404s(sweep):
+    charlie = login_as(sweep, "charlie")
+    tree = charlie.get(reverse("orgs:tree"))
+    assert tree.status_code == 200 and tree.context["roots"] == []
+    assert charlie.get(reverse("members:list")).context["page"].paginator.count == 0
+    assert charlie.get("/api/v1/orgs/").json()["items"] == []
+    assert charlie.get("/api/v1/members/").json()["items"] == []
+    for org in sweep.orgs.values():
+        assert charlie.get(reverse("orgs:detail", args=[org.pk])).status_code == 404
+        assert_not_found_json(charlie.get(f"/api/v1/orgs/{org.code}"), org.code)
+    for member in sweep.members.values():
+        assert charlie.get(reverse("members:detail", args=[member.pk])).status_code == 404
+
+
+def test_an_official_without_the_second_factor_reads_nothing(sweep):
+    """Until the second factor is given the user has no scope (accounts.middleware) — on
+    the web and through the API alike."""
+    Role.objects.filter(user=sweep.world.users["olga"]).update(require_2fa=True)
+    olga = login_as(sweep, "olga")
+    duc = sweep.members["duc"]
+    response = olga.get(reverse("members:detail", args=[duc.pk]))
+    assert response.status_code == 302
+    assert response["Location"].split("?")[0] == reverse("accounts:two_factor")
+    listed = olga.get("/api/v1/members/")
+    assert listed.status_code in (401, 403) or listed.json()["items"] == [], listed.content
+    record = olga.get(f"/api/v1/members/{duc.pk}")
+    assert record.status_code in (401, 403, 404), record.content
+
+
+# --- Positive access: a clerk at work on her own subtree ----------------------------------------
+
+
+def test_a_clerk_opens_edits_and_records_an_event_for_her_own_member(sweep):
+    alice = login_as(sweep, "alice")
+    duc = sweep.member("duc")
+    audit_before = AuditEntry.objects.count()
+
+    page = alice.get(reverse("members:detail", args=[duc.pk]))
+    assert page.status_code == 200 and page.context["can_write"] is True
+    assert AuditEntry.objects.filter(action="member.view", object_id=str(duc.pk)).exists()
+
+    form = edit_form(target(sweep, "d1"))
+    response = alice.post(reverse("members:edit", args=[duc.pk]), form)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("members:detail", args=[duc.pk])
+    assert Member.objects.get(pk=duc.pk).phone == "0912345678"
+
+    events_before = MemberEvent.objects.filter(member=duc).count()
+    response = alice.post(
+        reverse("members:event", args=[duc.pk]),
+        {
+            "kind": "transferred",
+            "date": DAY,
+            "org_code": "C2",
+            "version": Member.objects.get(pk=duc.pk).version,
+        },
+    )
+    assert response.status_code == 302
+    duc.refresh_from_db()
+    assert duc.org.code == "C2"
+    assert MemberEvent.objects.filter(member=duc).count() == events_before + 1
+    assert AuditEntry.objects.count() >= audit_before + 3  # view, update, transfer
+
+
+def test_an_event_of_a_foreign_member_is_404_through_her_own_member(sweep):
+    alice = login_as(sweep, "alice")
+    duc, foreign = sweep.member("duc"), target(sweep, "d2").event
+    url = reverse("members:void", args=[duc.pk, foreign.pk])
+    before = snapshot()
+    assert alice.get(url).status_code == 404
+    assert alice.post(url, {"reason": "Nhập nhầm", "version": duc.version}).status_code == 404
+    assert snapshot() == before
+
+
+def _code_error(response: Any, field: str) -> str:
+    assert response.status_code == 200, response.status_code
+    return " ".join(response.context["form"].errors[field])
+
+
+@pytest.mark.parametrize("name", ["orgs:move", "orgs:merge", "orgs:dissolve"])
+def test_a_foreign_unit_cannot_be_named_as_destination(sweep, name):
+    """Naming a unit outside the scope reads exactly like naming one that does not exist."""
+    alice, g1 = login_as(sweep, "alice"), sweep.org("G1")
+    url = reverse(name, args=[g1.pk])
+    before = snapshot()
+    foreign = _code_error(alice.post(url, {"target_code": "G2", **DECISION}), "target_code")
+    missing = _code_error(alice.post(url, {"target_code": "NOPE", **DECISION}), "target_code")
+    assert foreign.replace("G2", "NOPE") == missing
+    assert snapshot() == before
+
+
+def test_a_clerk_cannot_transfer_her_member_into_a_foreign_unit(sweep):
+    alice = login_as(sweep, "alice")
+    duc = sweep.member("duc")
+    before = snapshot()
+    response = alice.post(
+        reverse("members:event", args=[duc.pk]),
+        {"kind": "transferred", "date": DAY, "org_code": "C3", "version": duc.version},
+    )
+    assert response.status_code == 200  # the form again, with the error on the unit code
+    assert "org_code" in response.context["form"].errors
+    assert snapshot() == before
