@@ -1053,7 +1053,7 @@ class _History:
 # --- finishing the plan -------------------------------------------------------------------
 
 
-def _effective(events: list[Event]) -> list[Event]:
+def effective_events(events: list[Event]) -> list[Event]:
     return [e for e in events if not e.voided and e.kind != EventKind.VOIDED]
 
 
@@ -1132,7 +1132,7 @@ def demo_generate(*, seed: int, members: int, today: dt.date = DEMO_TODAY) -> De
     people = history.generate(members)
     for person in people:
         person.events.sort(key=lambda e: e.date)  # stable: a wrong entry stays before its fix
-        person.state = replay(_effective(person.events), birth_date=person.birth)
+        person.state = replay(effective_events(person.events), birth_date=person.birth)
     _number_decisions(people, units)
     seconds["plan"] = time.perf_counter() - clock
     with transaction.atomic(), _roomy_sqlite_cache():

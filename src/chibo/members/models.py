@@ -125,6 +125,14 @@ class Member(models.Model):
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
 
+    @property
+    def current_temp_org(self) -> Organization | None:
+        """The host unit of a temporary transfer still running today (the cache keeps
+        the last one even after it ended, as the replay derives it)."""
+        if self.temp_org_id and self.temp_until and self.temp_until >= timezone.localdate():
+            return self.temp_org
+        return None
+
     def party_age(self, on: dt.date | None = None) -> int | None:
         """Whole years since the admission decision (party age)."""
         if not self.admitted_on:

@@ -26,7 +26,7 @@ CACHED_FIELDS = [
 ]
 
 
-def _effective(member: Member) -> list[MemberEvent]:
+def effective_events(member: Member) -> list[MemberEvent]:
     return list(
         MemberEvent.objects.filter(member=member, voided_by__isnull=True)
         .exclude(kind=EventKind.VOIDED)
@@ -44,7 +44,7 @@ def _store_state(member: Member, state: MemberState) -> None:
 
 def member_rederive(member: Member) -> MemberState:
     """Replay the member's effective events and cache the result on the row."""
-    state = replay(_effective(member), birth_date=member.birth_date)
+    state = replay(effective_events(member), birth_date=member.birth_date)
     _store_state(member, state)
     return state
 
@@ -108,7 +108,7 @@ def event_record(
         reason=reason.strip(),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    history = [*_effective(member), event]
+    history = [*effective_events(member), event]
     history.sort(key=lambda e: e.date)  # stable: same-day events keep their order, new one last
     state = replay(history, birth_date=member.birth_date)
     if kind == EventKind.TRANSFERRED:
@@ -152,7 +152,7 @@ def event_void(
         raise RuleViolation(_("Say why the event is being voided."), field="reason")
     if not event.is_effective:
         raise RuleViolation(_("This event has already been voided."))
-    rest = [e for e in _effective(member) if e.pk != event.pk]
+    rest = [e for e in effective_events(member) if e.pk != event.pk]
     try:
         state = replay(rest, birth_date=member.birth_date)
     except RuleViolation as exc:

@@ -15,7 +15,8 @@ from chibo.core.errors import RuleViolation
 from chibo.orgs.models import Organization
 
 from ..models import EventKind, Gender, Member, Occupation, Status
-from .events import event_record, lock_member
+from ..rules import replay
+from .events import effective_events, event_record, lock_member
 
 CARD_NUMBER = re.compile(r"^\d{2}\.\d{6}$")
 NATIONAL_ID = re.compile(r"^\d{12}$")
@@ -191,6 +192,9 @@ def member_update(*, actor: Any, member: Member, version: int | None, **changes:
     changed = diff(before, data)
     if not changed:
         return member
+    if "birth_date" in changed:
+        # the admission's age rule must still hold with the corrected birth date
+        replay(effective_events(member), birth_date=member.birth_date)
     member.version += 1
     member.save()
     audit_record(
