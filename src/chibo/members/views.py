@@ -44,8 +44,11 @@ def _writable_member(request: HttpRequest, member_id: int) -> Member:
 @login_required
 def list_view(request: HttpRequest) -> HttpResponse:
     org = _org_in_scope(request, request.GET.get("org"))
-    form = forms.MemberFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
+    # Current members unless the user asks for another status (or "any", an empty value).
+    params = request.GET.copy()
+    params.setdefault("status", "live")
+    form = forms.MemberFilterForm(params)
+    data = form.cleaned_data if form.is_valid() else {"status": "live"}
     filters = selectors.MemberFilters(
         org=org,
         query=data.get("q") or "",
