@@ -1,5 +1,7 @@
 """Member list, record, personal-data forms, events and corrections (thin views)."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -48,7 +50,7 @@ def list_view(request: HttpRequest) -> HttpResponse:
     params = request.GET.copy()
     params.setdefault("status", "live")
     form = forms.MemberFilterForm(params)
-    data = form.cleaned_data if form.is_valid() else {"status": "live"}
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {"status": "live"}
     filters = selectors.MemberFilters(
         org=org,
         query=data.get("q") or "",
