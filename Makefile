@@ -25,6 +25,9 @@ install: $(BIN)/.runtime ## Create the virtual environment with the pinned depen
 run: $(BIN)/.runtime ## Set up and serve Chibo on SQLite with the demo province (http://127.0.0.1:8000)
 	$(BIN)/chibo migrate --noinput -v0
 	$(BIN)/chibo demo --seed 1 --members 40000
+	@# The task worker (imports) runs beside the web server and stops when it does.
+	$(BIN)/chibo db_worker --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/chibo runserver 127.0.0.1:8000
 
 demo: $(BIN)/.runtime ## Load the demo province into the database (once)

@@ -16,6 +16,7 @@ BT  ├── D1 ── G1 ── C1 (Minh, Đức)        alice: clerk of D1;  
 """
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,11 +27,12 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from chibo.accounts.models import Role, User
+from chibo.accounts.models import ApiToken, Role, User
+from chibo.accounts.services import token_create
 from chibo.api.urls import api
 from chibo.core.models import AuditEntry
 from chibo.members.forms import MemberEditForm
-from chibo.members.models import LIVE_STATUSES, Member, MemberEvent
+from chibo.members.models import LIVE_STATUSES, ImportJob, Member, MemberEvent
 from chibo.orgs.models import Organization, OrgDecision
 from chibo.orgs.services import org_establish
 from conftest import World, make_member
@@ -80,6 +82,19 @@ def sweep(world: World) -> Sweep:
     )
     tu = make_member(c4, "M-TU", "Phạm Văn Tú")
     orgs = {code: world.org(code) for code in world.orgs} | {"G2": g2, "C4": c4}
+    for user, org in (("alice", "D1"), ("bob", "D2")):  # one finished import on each side
+        ImportJob.objects.create(
+            kind="members",
+            file_name=f"{user}.csv",
+            status=ImportJob.Status.FAILED,
+            result={
+                "kind": "members",
+                "rows": 1,
+                "errors": [{"line": 2, "column": "org_code", "message": "x"}],
+            },
+            org=orgs[org],
+            created_by=world.users[user],
+        )
     return Sweep(world=world, orgs=orgs, members={**world.members, "tu": tu})
 
 
@@ -246,6 +261,12 @@ def void_form(t: Target) -> dict[str, Any]:
 # shows the form, also only to those who may write); LIST shows what the scope holds.
 UNIT, MEMBER, UNIT_WRITE, MEMBER_WRITE = "unit", "member", "unit_write", "member_write"
 LIST, REDIRECT, ACCOUNT = "list", "redirect", "account"
+# The import page is for those who keep records (404 for anyone else); an import job is
+# its uploader's alone (404 for anyone else, whatever their scope).
+UPLOAD, JOB = "upload", "job"
+# A file of what the scope holds (the member list as XLSX, CSV or PDF); narrowed to a unit
+# by a query parameter it reads like a UNIT route.
+EXPORT = "export"
 WRITES = {UNIT_WRITE, MEMBER_WRITE}
 
 
@@ -267,6 +288,18 @@ def _member(t: Target) -> dict[str, int]:
     return {"member_id": t.member.pk}
 
 
+def _some_token() -> ApiToken:
+    """A token of Alice's (the token pages are per user; see test_tokens_are_their_owners_alone)."""
+    token = ApiToken.objects.filter(user__username="alice").first()
+    return token or token_create(actor=None, user=User.objects.get(username="alice"), name="s")[0]
+
+
+def _job(t: Target) -> dict[str, int]:
+    """The import job started on this side of the tree (alice's on D1, bob's on D2)."""
+    jobs = ImportJob.objects.filter(org__isnull=False).select_related("org")
+    return {"job_id": next(j.pk for j in jobs if t.org.path.startswith(j.org.path))}
+
+
 def _code_form(code: Callable[[Target], str]) -> Callable[[Target], dict[str, Any]]:
     return lambda t: {"target_code": code(t), **DECISION}
 
@@ -276,6 +309,8 @@ ROUTES: dict[str, Route] = {
     "accounts:login": Route(ACCOUNT),
     "accounts:two_factor": Route(ACCOUNT),
     "accounts:logout": Route(ACCOUNT),
+    "accounts:tokens": Route(ACCOUNT),
+    "accounts:token_revoke": Route(ACCOUNT, lambda t: {"token_id": _some_token().pk}),
     "orgs:tree": Route(LIST),
     "audit": Route(LIST),
     "members:list": Route(LIST, unit_filter=lambda t: {"org": t.org.pk}),
@@ -296,6 +331,15 @@ ROUTES: dict[str, Route] = {
         lambda t: {"member_id": t.member.pk, "event_id": t.event.pk},
         form=void_form,
     ),
+    "members:import": Route(UPLOAD),
+    "members:import_job": Route(JOB, _job),
+    "members:import_status": Route(JOB, _job),
+    "members:import_errors": Route(JOB, _job),
+    "reports:dashboard": Route(UNIT, _org),
+    "reports:export": Route(UNIT, lambda t: {"org_id": t.org.pk, "name": "summary", "fmt": "xlsx"}),
+    "reports:members_xlsx": Route(EXPORT, unit_filter=lambda t: {"org": t.org.pk}),
+    "reports:members_csv": Route(EXPORT, unit_filter=lambda t: {"org": t.org.pk}),
+    "reports:members_pdf": Route(EXPORT, unit_filter=lambda t: {"org": t.org.pk}),
 }
 
 # Not swept: Django's admin, the language switch, static files, and the API's own pages
@@ -351,9 +395,14 @@ API_PARAMS: dict[str, Callable[[Target], Any]] = {
     "code": lambda t: t.org.code,
     "member_id": lambda t: t.member.pk,
     "org": lambda t: t.org.code,
+    "parent": lambda t: t.org.code,
+    "start": lambda t: "2024-01-01",
+    "end": lambda t: "2024-12-31",
+    "year": lambda t: 2024,
+    "metric": lambda t: "admission_rate",
 }
 # Query parameters that only page or filter within the scope (no object of their own).
-API_PLAIN_QUERY = {"limit", "offset", "q", "status"}
+API_PLAIN_QUERY = {"limit", "offset", "q", "status", "occupation", "gender", "kind", "start", "end"}
 
 
 @dataclass(frozen=True)
@@ -368,6 +417,10 @@ API_ROUTES: dict[tuple[str, str], ApiRoute] = {
     ("get", "/api/v1/members/"): ApiRoute(LIST),
     ("get", "/api/v1/members/{member_id}"): ApiRoute(MEMBER),
     ("get", "/api/v1/members/{member_id}/events"): ApiRoute(MEMBER),
+    ("get", "/api/v1/events/"): ApiRoute(LIST),
+    ("get", "/api/v1/reports/summary"): ApiRoute(UNIT),
+    ("get", "/api/v1/reports/ranking"): ApiRoute(UNIT),
+    ("get", "/api/v1/reports/screening"): ApiRoute(UNIT),
 }
 
 
@@ -643,6 +696,40 @@ def test_the_member_list_holds_only_members_in_scope(sweep, persona):
         assert {m.pk for m in partial.context["page"]} <= visible_ids, (persona, query)
 
 
+def _file_text(response: Any) -> str:
+    """The text of a downloaded CSV or XLSX file; "" for a PDF, whose text is stored in
+    subset-font codes (its row count is checked instead)."""
+    from openpyxl import load_workbook
+
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response["Content-Type"].startswith("text/csv"):
+        return str(body.decode("utf-8-sig"))
+    if body.startswith(b"PK"):
+        book = load_workbook(io.BytesIO(body), read_only=True)
+        cells = (v for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
+        return "\n".join(str(v) for v in cells if v is not None)
+    return ""
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.kind == EXPORT))
+def test_exported_lists_hold_only_members_in_scope(sweep, name):
+    failures = []
+    for persona in PERSONAS:
+        response = login_as(sweep, persona).get(reverse(name))
+        text = _file_text(response) if response.status_code == 200 else ""
+        entry = AuditEntry.objects.filter(action="export.members").order_by("-id").first()
+        visible = VISIBLE[persona][1]
+        if response.status_code != 200 or entry is None or entry.actor_label != persona:
+            failures.append(f"{persona} {name}: {response.status_code}, audit {entry}")
+        elif entry.changes["rows"] != len(visible) or leaks(text, persona):
+            failures.append(
+                f"{persona} {name}: {entry.changes['rows']} rows, {leaks(text, persona)}"
+            )
+        elif text and any(MEMBERS[key][0] not in text for key in visible):
+            failures.append(f"{persona} {name}: missing members of the scope")
+    assert not failures, "\n".join(failures)
+
+
 def _tree_codes(client: Client) -> tuple[set[str], str]:
     """Every unit code reachable in the tree page by expanding every node."""
     response = client.get(reverse("orgs:tree"))
@@ -688,7 +775,7 @@ def test_the_api_lists_hold_only_what_is_in_scope(sweep, persona):
     units, members = VISIBLE[persona]
     roots = client.get("/api/v1/orgs/").json()["items"]
     assert {o["code"] for o in roots} <= units
-    listed = client.get("/api/v1/members/", {"limit": 1000}).json()["items"]
+    listed = client.get("/api/v1/members/", {"limit": 500}).json()["items"]
     assert {m["member_id"] for m in listed} == {MEMBERS[k][1] for k in members}
     for query in ["nguyen", "le hai", "012345678901"]:
         found = client.get("/api/v1/members/", {"q": query}).json()["items"]
@@ -696,8 +783,80 @@ def test_the_api_lists_hold_only_what_is_in_scope(sweep, persona):
     for code in units:
         children = client.get(f"/api/v1/orgs/{code}/children").json()["items"]
         assert {c["code"] for c in children} <= units
-    for page in [roots, listed]:
+        below = client.get("/api/v1/orgs/", {"parent": code}).json()["items"]
+        assert {c["code"] for c in below} <= units
+    found_units = client.get("/api/v1/orgs/", {"q": "chi bộ"}).json()["items"]
+    assert {o["code"] for o in found_units} <= units
+    events = client.get("/api/v1/events/", {"limit": 500}).json()["items"]
+    assert {e["org_code"] for e in events} <= units
+    assert {e["member_id"] for e in events} <= {MEMBERS[k][1] for k in members}
+    for page in [roots, listed, found_units, events]:
         assert leaks(str(page), persona) == []
+
+
+# --- Personal API tokens --------------------------------------------------------------------------
+
+
+def _tokens(sweep: Sweep) -> dict[str, tuple[ApiToken, str]]:
+    """One token per persona, named after its owner."""
+    users = sweep.world.users
+    return {p: token_create(actor=None, user=users[p], name=f"{p}'s tool") for p in PERSONAS}
+
+
+def test_tokens_are_their_owners_alone(sweep):
+    """The token page lists your own tokens only; revoking anyone else's is a 404 that
+    changes nothing; your own you may revoke."""
+    tokens = _tokens(sweep)
+    failures = []
+    for persona in PERSONAS:
+        client = login_as(sweep, persona)
+        page = client.get(reverse("accounts:tokens"))
+        listed = {t.name for t in page.context["tokens"]}
+        if listed != {f"{persona}'s tool"}:
+            failures.append(f"{persona} sees tokens {listed}")
+        for owner, (token, _secret) in tokens.items():
+            if owner == persona:
+                continue
+            before = snapshot()
+            response = client.post(reverse("accounts:token_revoke", args=[token.pk]))
+            if response.status_code != 404:
+                failures.append(f"{persona} revoking {owner}'s token: {response.status_code}≠404")
+            if ApiToken.objects.get(pk=token.pk).revoked_at or snapshot() != before:
+                failures.append(f"{persona} revoking {owner}'s token changed something")
+    for persona, (token, _secret) in tokens.items():
+        response = login_as(sweep, persona).post(reverse("accounts:token_revoke", args=[token.pk]))
+        assert response.status_code == 302, persona
+        assert ApiToken.objects.get(pk=token.pk).revoked_at is not None, persona
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("key", sorted(API_ROUTES), ids=_api_id)
+def test_a_token_reads_exactly_what_the_session_reads(sweep, key):
+    """The same scope either way: every API route, filled with every side, answers a
+    persona's token just as it answers the persona's session."""
+    params = api_operations()[key]
+    tokens = _tokens(sweep)
+    failures = []
+    for persona in PERSONAS:
+        session = login_as(sweep, persona)
+        token = Client(HTTP_AUTHORIZATION=f"Bearer {tokens[persona][1]}")
+        urls = [
+            api_url(key[1], params, target(sweep, side), fill_query=True)
+            for side in ACCESS[persona]
+        ]
+        if "{" not in key[1]:
+            urls.append(key[1])
+        for url in urls:
+            by_session, by_token = session.get(url), token.get(url)
+            if (by_session.status_code, by_session.json()) != (
+                by_token.status_code,
+                by_token.json(),
+            ):
+                failures.append(
+                    f"{persona} GET {url}: session {by_session.status_code}, "
+                    f"token {by_token.status_code}"
+                )
+    assert not failures, "\n".join(failures)
 
 
 # --- API objects ----------------------------------------------------------------------------------
@@ -715,7 +874,7 @@ def test_api_objects_open_only_within_scope(sweep, key):
     for persona in PERSONAS:
         client = login_as(sweep, persona)
         if not fillable:
-            response = client.get(key[1], {"limit": 1000})
+            response = client.get(key[1], {"limit": 500})
             if response.status_code != 200 or leaks(response.content.decode(), persona):
                 failures.append(
                     f"{persona} GET {key[1]}: {response.status_code}, leaks "
@@ -889,3 +1048,99 @@ def test_a_clerk_cannot_transfer_her_member_into_a_foreign_unit(sweep):
     assert response.status_code == 200  # the form again, with the error on the unit code
     assert "org_code" in response.context["form"].errors
     assert snapshot() == before
+
+
+# --- Imports: the upload page, one's own jobs, rows only inside one's own scope -------------
+
+IMPORT_WRITERS = {"olga", "alice", "bob"}
+
+
+def _members_file(cell: str, code: str = "M-UP") -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = (
+        "member_id,full_name,birth_date,gender,org_code,admitted_on\n"
+        f"{code},Võ Thị Mới,1990-06-05,female,{cell},2020-02-01\n"
+    )
+    return SimpleUploadedFile("roster.csv", content.encode(), content_type="text/csv")
+
+
+def _own_root(sweep: Sweep, persona: str) -> str:
+    return {"olga": "BT", "alice": "D1", "bob": "D2"}[persona]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_import_page_is_only_for_those_who_keep_records(sweep, media, persona):
+    client = login_as(sweep, persona)
+    url = reverse("members:import")
+    response = client.get(url)
+    assert response.status_code == (200 if persona in IMPORT_WRITERS else 404)
+    if persona in IMPORT_WRITERS:
+        assert leaks(response.content.decode(), persona) == []
+        others = {"alice.csv", "bob.csv"} - {f"{persona}.csv"}
+        assert not any(name in response.content.decode() for name in others)
+        return
+    before = snapshot()
+    jobs = ImportJob.objects.count()
+    posted = client.post(url, {"kind": "members", "org": "C1", "file": _members_file("C1")})
+    assert posted.status_code == 404
+    assert snapshot() == before and ImportJob.objects.count() == jobs
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.kind == JOB))
+def test_an_import_job_opens_only_for_whoever_started_it(sweep, name):
+    route = ROUTES[name]
+    failures = []
+    for persona in PERSONAS:
+        client = login_as(sweep, persona)
+        for side in ("d1", "d2"):
+            t = target(sweep, side)
+            owner = "alice" if side == "d1" else "bob"
+            response = client.get(reverse(name, kwargs=route.kwargs(t)))
+            expected = 200 if persona == owner else 404
+            if response.status_code != expected:
+                failures.append(f"{persona} {name} {side}: {response.status_code}≠{expected}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize(
+    ("persona", "own", "foreign"), [("alice", "C2", "C3"), ("bob", "C3", "C1")]
+)
+def test_an_upload_writes_only_inside_the_uploaders_scope(sweep, media, persona, own, foreign):
+    client = login_as(sweep, persona)
+    url = reverse("members:import")
+    root = _own_root(sweep, persona)
+
+    before = snapshot()
+    refused = client.post(url, {"kind": "members", "org": root, "file": _members_file(foreign)})
+    job = ImportJob.objects.latest("pk")
+    assert refused.status_code == 302 and job.status == ImportJob.Status.FAILED
+    assert snapshot() == before
+    [error] = job.result["errors"]
+    assert (error["line"], error["column"]) == (2, "org_code")
+    missing = client.post(url, {"kind": "members", "org": root, "file": _members_file("NOPE")})
+    assert missing.status_code == 302
+    [missing_error] = ImportJob.objects.latest("pk").result["errors"]
+    # A foreign unit reads exactly like one that does not exist.
+    assert error["message"].replace(foreign, "NOPE") == missing_error["message"]
+
+    done = client.post(url, {"kind": "members", "org": root, "file": _members_file(own)})
+    assert done.status_code == 302
+    assert ImportJob.objects.latest("pk").status == ImportJob.Status.DONE
+    assert Member.objects.get(member_code="M-UP").org.code == own
+
+
+def test_an_upload_cannot_be_aimed_at_a_foreign_subtree(sweep, media):
+    alice = login_as(sweep, "alice")
+    before, jobs = snapshot(), ImportJob.objects.count()
+    response = alice.post(
+        reverse("members:import"), {"kind": "members", "org": "D2", "file": _members_file("C3")}
+    )
+    assert response.status_code == 200  # the form again: D2 is not among her choices
+    assert "org" in response.context["form"].errors
+    assert snapshot() == before and ImportJob.objects.count() == jobs

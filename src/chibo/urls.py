@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("orgs/", include("chibo.orgs.urls")),
     path("members/", include("chibo.members.urls")),
+    path("reports/", include("chibo.reports.urls")),
     path("audit/", audit_view, name="audit"),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

@@ -9,3 +9,11 @@ class LoginForm(forms.Form):
 
 class TotpForm(forms.Form):
     code = forms.CharField(label=_("Code from your authenticator app"), max_length=10)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the program that will use it."),
+    )

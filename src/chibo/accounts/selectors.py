@@ -1,10 +1,15 @@
-"""Reads for accounts: the audit trail of a scope."""
+"""Reads for accounts: the audit trail of a scope, and a user's own API tokens."""
+
+from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from chibo.core.models import AuditEntry
 from chibo.core.scope import Scope
 from chibo.orgs.models import Organization
+
+from .models import ApiToken
 
 
 def audit_list(
@@ -25,3 +30,16 @@ def audit_list(
     if object_type and object_id:
         qs = qs.filter(object_type=object_type, object_id=object_id)
     return qs.order_by("-created_at", "-id")
+
+
+def token_list(*, user: Any) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first, revoked ones included."""
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def token_get(*, user: Any, token_id: int | str) -> ApiToken:
+    """One of the user's own tokens; anyone else's (or none) is a 404."""
+    try:
+        return token_list(user=user).get(pk=token_id)
+    except (ApiToken.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc

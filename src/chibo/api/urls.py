@@ -1,44 +1,31 @@
-"""The REST API (django-ninja): OpenAPI at /api/v1/docs and /api/v1/openapi.json."""
+"""The REST API (django-ninja): OpenAPI at /api/v1/docs and /api/v1/openapi.json.
 
-from django.http import Http404, HttpRequest, HttpResponse
+Callers authenticate with a personal token or the browser session (see `auth`). Each area
+has its router module; register new ones here.
+"""
+
 from ninja import NinjaAPI
-from ninja.security import SessionAuth
 
-from chibo.accounts.access import requires_2fa
-from chibo.accounts.middleware import SESSION_2FA_KEY
-from chibo.core.errors import DomainError
-
-from .routers import members_router, orgs_router
-
-
-class SessionAuthWithSecondFactor(SessionAuth):
-    """The browser session, but only once the second factor is given where a role requires it."""
-
-    def authenticate(self, request: HttpRequest, key: str | None):  # type: ignore[no-untyped-def]
-        user = super().authenticate(request, key)
-        if user and not request.session.get(SESSION_2FA_KEY) and requires_2fa(user):
-            return None
-        return user
-
+from .auth import SessionAuthWithSecondFactor, TokenAuth
+from .errors import install_error_handlers
+from .reports import reports_router
+from .routers import events_router, members_router, orgs_router
 
 api = NinjaAPI(
-    title="Chibo API", version="1", auth=SessionAuthWithSecondFactor(), urls_namespace="api"
+    title="Chibo API",
+    version="1",
+    description=(
+        "Read access to units, members and their history within your scope. Authenticate "
+        "with a personal token (`Authorization: Bearer …`, made on /accounts/tokens/) or "
+        "the browser session. Errors are JSON: `code`, `message` (and `errors` for 422)."
+    ),
+    auth=[TokenAuth(), SessionAuthWithSecondFactor()],
+    urls_namespace="api",
 )
+install_error_handlers(api)
 api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
+api.add_router("/events", events_router)
+api.add_router("/reports", reports_router)
 
-
-@api.exception_handler(DomainError)
-def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(
-        request, {"code": exc.code, "message": str(exc.message)}, status=exc.status
-    )
-
-
-@api.exception_handler(Http404)
-def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    from django.utils.translation import gettext as _
-
-    return api.create_response(
-        request, {"code": "not_found", "message": _("Not found.")}, status=404
-    )
+__all__ = ["SessionAuthWithSecondFactor", "TokenAuth", "api"]

@@ -42,6 +42,7 @@ from chibo.members.models import (
     Status,
 )
 from chibo.members.rules import TRANSITIONS, MemberState, replay
+from chibo.members.stats import stats_rebuild
 from chibo.orgs.kinds import CELL_KINDS, Kind, Sector
 from chibo.orgs.models import Organization, OrgDecision, decode_step, encode_step
 
@@ -1145,6 +1146,9 @@ def demo_generate(*, seed: int, members: int, today: dt.date = DEMO_TODAY) -> De
         clock = time.perf_counter()
         _write_events(people, member_ids)
         seconds["events"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        stats_rebuild()
+        seconds["stats"] = time.perf_counter() - clock
         clock = time.perf_counter()
         root = units[0].org
         assert root is not None

@@ -203,3 +203,73 @@ class MemberEvent(models.Model):
     @property
     def is_effective(self) -> bool:
         return self.kind != EventKind.VOIDED and self.voided_by_id is None
+
+
+from .stats_models import OrgPeriodStat  # noqa: E402  (the summary table lives in its own module)
+
+__all__ = ["EventKind", "Member", "MemberEvent", "OrgPeriodStat", "Status"]
+
+
+class ImportJob(models.Model):
+    """One spreadsheet import: the file, how far it has come, and what it did or refused.
+
+    A web upload creates it (queued) and a background task runs it; a command-line import
+    that wrote something records one too (done), so every import has its row.
+    """
+
+    class Kind(models.TextChoices):
+        ORGS = "orgs", _("Units")
+        MEMBERS = "members", _("Members")
+        EVENTS = "events", _("Events")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FAILED = "failed", _("Failed")
+        DONE = "done", _("Done")
+
+    kind = models.CharField(_("kind of file"), max_length=16, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="imports/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=8, blank=True)  # of the error messages
+    org = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit"),
+    )  # the subtree the rows must lie in (None: the command line, the whole tree)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)

@@ -12,7 +12,7 @@ from chibo.core.scope import Scope
 from chibo.core.text import fold
 from chibo.orgs.models import Organization
 
-from .models import LIVE_STATUSES, Member, MemberEvent, Status
+from .models import LIVE_STATUSES, EventKind, Member, MemberEvent, Status
 
 AGE_BANDS = {
     "18-30": (18, 30),
@@ -142,3 +142,31 @@ def status_counts(*, scope: Scope, org: Organization) -> dict[str, int]:
     for row in rows:
         counts[row["status"]] = row["n"]
     return counts
+
+
+def event_list(
+    *,
+    scope: Scope,
+    org: Organization | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    kind: str = "",
+) -> QuerySet[MemberEvent]:
+    """Effective events (not voided, not corrections) whose unit lies in the scope, by date.
+
+    `org` narrows to that unit's subtree; `start` and `end` are inclusive. Units are those of
+    the event (for a transfer, the destination): a unit's history stays its own after its
+    members move on. A member's own record gives no units, so it lists nothing here.
+    """
+    qs = MemberEvent.objects.filter(scope.path_q("org__path"), voided_by__isnull=True).exclude(
+        kind=EventKind.VOIDED
+    )
+    if org is not None:
+        qs = qs.filter(org__path__startswith=org.path)
+    if start is not None:
+        qs = qs.filter(date__gte=start)
+    if end is not None:
+        qs = qs.filter(date__lte=end)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related("org", "member").order_by("date", "id")

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:member_id>/edit/", views.edit_view, name="edit"),
     path("<int:member_id>/events/new/", views.event_view, name="event"),
     path("<int:member_id>/events/<int:event_id>/void/", views.void_view, name="void"),
+    path("import/", include("chibo.members.import_urls")),
 ]

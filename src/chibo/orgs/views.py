@@ -13,7 +13,7 @@ from chibo.core.errors import DomainError
 from chibo.core.views import flash_ok, run_service
 from chibo.members.models import LIVE_STATUSES, Member
 from chibo.members.selectors import live_counts, status_counts
-from chibo.members.services import org_dissolve, org_merge, org_split
+from chibo.members.services import org_dissolve, org_merge, org_move, org_split
 
 from . import forms, selectors, services
 from .models import Organization
@@ -165,7 +165,7 @@ def move_view(request: HttpRequest, org_id: int) -> HttpResponse:
     form.fields["target_code"].required = True
 
     def act(f):  # type: ignore[no-untyped-def]
-        return services.org_move(
+        return org_move(
             actor=request.user, org=org, new_parent=_target(request, f), decision=f.decision()
         )
 

@@ -22,10 +22,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "chibo.core",
     "chibo.orgs",
     "chibo.accounts",
     "chibo.members",
+    "chibo.reports",
     "chibo.api",
     "chibo.demo",
 ]
@@ -55,6 +58,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "chibo.reports.context_processors.dashboard",
             ],
         },
     },
@@ -104,6 +108,10 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+
+# Background work (large imports): django-tasks with its database backend, so no broker is
+# needed; `chibo db_worker` runs the tasks (`make run` starts one beside the web server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Login protection: this many failures per user name (or per address) within the window lock it.
 LOGIN_FAILURE_LIMIT = 5

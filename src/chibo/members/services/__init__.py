@@ -2,7 +2,7 @@
 
 from .events import event_record, event_void, member_rederive
 from .members import member_create, member_update
-from .restructure import org_dissolve, org_merge, org_split
+from .restructure import org_dissolve, org_merge, org_move, org_split
 
 __all__ = [
     "event_record",
@@ -12,5 +12,6 @@ __all__ = [
     "member_update",
     "org_dissolve",
     "org_merge",
+    "org_move",
     "org_split",
 ]

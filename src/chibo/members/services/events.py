@@ -14,6 +14,7 @@ from chibo.orgs.models import Organization
 
 from ..models import EventKind, Member, MemberEvent
 from ..rules import MemberState, replay
+from ..stats import stats_apply
 
 CACHED_FIELDS = [
     "status",
@@ -108,7 +109,8 @@ def event_record(
         reason=reason.strip(),
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    history = [*effective_events(member), event]
+    previous = effective_events(member)
+    history = [*previous, event]
     history.sort(key=lambda e: e.date)  # stable: same-day events keep their order, new one last
     state = replay(history, birth_date=member.birth_date)
     if kind == EventKind.TRANSFERRED:
@@ -116,6 +118,7 @@ def event_record(
         earlier = history[: next(i for i, e in enumerate(history) if e is event)]
         event.from_org_id = replay(earlier, birth_date=member.birth_date).org_id
     event.save()
+    stats_apply(before=previous, after=history)
     before = {name: getattr(member, name) for name in CACHED_FIELDS}
     _store_state(member, state)
     audit_record(
@@ -152,7 +155,8 @@ def event_void(
         raise RuleViolation(_("Say why the event is being voided."), field="reason")
     if not event.is_effective:
         raise RuleViolation(_("This event has already been voided."))
-    rest = [e for e in effective_events(member) if e.pk != event.pk]
+    previous = effective_events(member)
+    rest = [e for e in previous if e.pk != event.pk]
     try:
         state = replay(rest, birth_date=member.birth_date)
     except RuleViolation as exc:
@@ -176,6 +180,7 @@ def event_void(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     MemberEvent.objects.filter(pk=event.pk).update(voided_by=void)
+    stats_apply(before=previous, after=rest)
     before = {name: getattr(member, name) for name in CACHED_FIELDS}
     _store_state(member, state)
     audit_record(

@@ -11,12 +11,34 @@ from django.utils.translation import gettext_lazy as _
 
 from chibo.core.audit import audit_record
 from chibo.core.errors import RuleViolation
+from chibo.orgs import services as org_services
 from chibo.orgs.kinds import ALLOWED_PARENTS
 from chibo.orgs.models import Organization, OrgDecision
-from chibo.orgs.services import Decision, mark_dissolved, org_establish, record_decision, reparent
+from chibo.orgs.services import Decision, mark_dissolved, org_establish, record_decision
 
 from ..models import LIVE_STATUSES, EventKind, Member
+from ..stats import affected_by_move, stats_rebuild
 from .events import event_record
+
+
+def _reparent(child: Organization, target: Organization) -> None:
+    """Re-hang a subunit and correct the summary rows of the units whose subtree changed."""
+    old_parent = child.parent
+    org_services.reparent(child, target)
+    target.refresh_from_db()
+    stats_rebuild(org_ids=affected_by_move(old_parent, target))
+
+
+@transaction.atomic
+def org_move(
+    *, actor: Any, org: Organization, new_parent: Organization, decision: Decision
+) -> Organization:
+    """Move a unit with its subtree (orgs.services.org_move) and correct the summary rows."""
+    old_parent = org.parent
+    moved = org_services.org_move(actor=actor, org=org, new_parent=new_parent, decision=decision)
+    new_parent.refresh_from_db()
+    stats_rebuild(org_ids=affected_by_move(old_parent, new_parent))
+    return moved
 
 
 def _live_members(org: Organization) -> list[Member]:
@@ -53,7 +75,7 @@ def _move_contents(
                 _("%(child)s cannot be placed under %(target)s.")
                 % {"child": child.name, "target": target.name}
             )
-        reparent(child, target)
+        _reparent(child, target)
     return len(members)
 
 
@@ -156,7 +178,7 @@ def org_split(
     for child in children:
         target = new_units[allocation[child.pk]]
         target.refresh_from_db()
-        reparent(child, target)
+        _reparent(child, target)
     mark_dissolved(source, day=decision.date)
     record_decision(source, OrgDecision.Kind.SPLIT, decision, into=[u.code for u in new_units])
     audit_record(

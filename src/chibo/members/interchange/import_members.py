@@ -1,0 +1,345 @@
+"""`import members`: the roster as it stands, matched on the member id.
+
+A new member is created with the opening events (`admitted` in the unit of the row, and
+`recognized` when the row has a recognition date), checked with `rules.replay` like
+`services.member_create` does. A member already recorded keeps their history: the row's
+unit, admission and recognition must agree with it (a change of unit is a transfer
+event, not an edit), and the personal columns of the file update the record.
+"""
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chibo.core.errors import RuleViolation
+from chibo.orgs.kinds import can_hold_members
+
+from ..models import EventKind, Member, MemberEvent
+from ..rules import MemberState, apply_event, replay
+from . import columns as col
+from . import people
+from .base import (
+    ImportContext,
+    ImportReport,
+    Rejected,
+    RowError,
+    UnitRef,
+    Units,
+    chunks,
+    insert_rows,
+    records,
+    reserve_ids,
+)
+
+
+@dataclass(slots=True, eq=False)
+class Opening:
+    """An opening event as the replay reads it."""
+
+    kind: str
+    date: dt.date
+    org: UnitRef
+    temporary: bool = False
+    end_date: dt.date | None = None
+
+
+@dataclass(slots=True)
+class MemberRow:
+    line: int
+    code: str
+    name: tuple[str, str, str]
+    birth_date: dt.date
+    gender: str
+    org: UnitRef
+    admitted_on: dt.date
+    recognized_on: dt.date | None
+    personal: dict[str, Any]  # the personal columns present in the file
+    state: MemberState | None = None
+
+
+READERS = (
+    ("member_id", col.code),
+    ("full_name", people.full_name),
+    ("birth_date", col.date),
+    ("gender", functools.partial(col.choice, which="gender")),
+    ("org_code", col.code),
+    ("admitted_on", col.date),
+    ("recognized_on", col.date),
+)
+EXISTING_FIELDS = (
+    "member_code",
+    "pk",
+    "version",
+    "org_id",
+    "admitted_on",
+    "recognized_on",
+    *people.NAME_FIELDS,
+    "birth_date",
+    "gender",
+    *people.PERSONAL,
+)
+
+
+class MemberImport:
+    kind = "members"
+
+    def __init__(self, ctx: ImportContext, report: ImportReport):
+        self.ctx = ctx
+        self.report = report
+        self.units = Units()
+        self.name_keys = people.NameKeys()
+        self.new: list[MemberRow] = []
+        self.updates: list[tuple[MemberRow, int, int, dict[str, Any]]] = []  # row, pk, version
+        self.touched: list[str] = []
+        self.readers: list[tuple[str, Any]] = []
+
+    def error(self, line: int, column: str | None, message: str) -> None:
+        self.report.errors.append(RowError(line, column, message))
+
+    def read(self, table: Any, columns: list[str | None]) -> None:
+        present = [k for k in people.PERSONAL if k in columns]
+        self.readers = [*READERS, *((k, people.PERSONAL_READERS[k]) for k in present)]
+        rows: list[MemberRow] = []
+        lines: dict[str, int] = {}
+        national_ids: dict[str, int] = {}
+        for line, rec in records(table, columns, self.ctx, self.report):
+            row = self._parse(line, rec, present)
+            if row is None:
+                continue
+            if row.code in lines:
+                self.error(
+                    line,
+                    "member_id",
+                    _("The member id %(id)s is also on line %(line)d.")
+                    % {"id": row.code, "line": lines[row.code]},
+                )
+                continue
+            lines[row.code] = line
+            nid = row.personal.get("national_id")
+            if nid:
+                if nid in national_ids:
+                    self.error(
+                        line,
+                        "national_id",
+                        _("The national ID is also on line %(line)d.")
+                        % {"line": national_ids[nid]},
+                    )
+                    continue
+                national_ids[nid] = line
+            rows.append(row)
+        existing = self._existing([r.code for r in rows])
+        holders = self._national_id_holders(list(national_ids))
+        for row in rows:
+            nid = row.personal.get("national_id")
+            if nid and holders.get(nid, row.code) != row.code:
+                self.error(
+                    row.line, "national_id", _("Another member already has this national ID.")
+                )
+                continue
+            found = existing.get(row.code)
+            if found is None:
+                self._check_new(row)
+            else:
+                self._compare(row, found, present)
+
+    def _parse(self, line: int, rec: dict[str, Any], present: list[str]) -> MemberRow | None:
+        errors = self.report.errors
+        bad = len(errors)
+        values = col.read_cells(line, rec, self.readers, errors, RowError)
+        for key in ("member_id", "birth_date", "gender", "org_code", "admitted_on"):
+            if key in values and not values[key]:
+                self.error(line, key, _("A value is required."))
+        for key in ("birth_date", "admitted_on", "recognized_on"):
+            if values.get(key) and values[key] > self.ctx.today:
+                self.error(line, key, _("The date is in the future."))
+        unit = None
+        if values.get("org_code"):
+            unit = self.units.by_code.get(values["org_code"])
+            if unit is None or not self.ctx.in_scope(unit.path):
+                self.error(line, "org_code", self.ctx.no_unit(values["org_code"]))
+            elif not can_hold_members(unit.kind):
+                self.error(
+                    line,
+                    "org_code",
+                    _("Members belong to cells; %(unit)s is not a cell.") % {"unit": unit.name},
+                )
+        if len(self.report.errors) > bad:
+            return None
+        assert unit is not None
+        return MemberRow(
+            line=line,
+            code=values["member_id"],
+            name=values["full_name"],
+            birth_date=values["birth_date"],
+            gender=values["gender"],
+            org=unit,
+            admitted_on=values["admitted_on"],
+            recognized_on=values["recognized_on"],
+            personal={k: values[k] for k in present},
+        )
+
+    def _existing(self, codes: list[str]) -> dict[str, tuple]:
+        out: dict[str, tuple] = {}
+        for part in chunks(codes):
+            for values in Member.objects.filter(member_code__in=part).values_list(*EXISTING_FIELDS):
+                out[values[0]] = values
+        return out
+
+    def _national_id_holders(self, national_ids: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for part in chunks(national_ids):
+            rows = Member.objects.filter(national_id__in=part).values_list(
+                "national_id", "member_code"
+            )
+            out.update((nid, code) for nid, code in rows if nid)
+        return out
+
+    def _check_new(self, row: MemberRow) -> None:
+        state = MemberState()
+        steps = [("admitted_on", EventKind.ADMITTED, row.admitted_on)]
+        if row.recognized_on:
+            steps.append(("recognized_on", EventKind.RECOGNIZED, row.recognized_on))
+        for column, kind, day in steps:
+            try:
+                state = apply_event(state, Opening(kind, day, row.org), birth_date=row.birth_date)
+            except RuleViolation as exc:
+                self.error(row.line, column, str(exc.message))
+                return
+        row.state = state
+        self.new.append(row)
+
+    def _compare(self, row: MemberRow, found: tuple, present: list[str]) -> None:
+        recorded = dict(zip(EXISTING_FIELDS, found, strict=True))
+        unit = self.units.by_pk[recorded["org_id"]]
+        if not self.ctx.in_scope(unit.path):
+            self.error(row.line, "member_id", self.ctx.no_member(row.code))
+            return
+        history = {
+            "org_code": (row.org.pk, recorded["org_id"], unit.code),
+            "admitted_on": (row.admitted_on, recorded["admitted_on"], recorded["admitted_on"]),
+            "recognized_on": (
+                row.recognized_on,
+                recorded["recognized_on"],
+                recorded["recognized_on"],
+            ),
+        }
+        refused = False
+        for column, (given, held, shown) in history.items():
+            if given != held:
+                refused = True
+                self.error(
+                    row.line,
+                    column,
+                    _(
+                        "The member's history says %(value)s; record an event to change it, not an import."
+                    )
+                    % {"value": _show(shown)},
+                )
+        if refused:
+            return
+        wanted: dict[str, Any] = {"birth_date": row.birth_date, "gender": row.gender}
+        changes = {k: v for k, v in (wanted | row.personal).items() if recorded[k] != v}
+        # The file holds the full name only: a name that reads the same keeps its split
+        # (a two-word family name such as "Tôn Nữ" is not split again).
+        held = " ".join(p for p in (recorded[k] for k in people.NAME_FIELDS) if p)
+        if " ".join(p for p in row.name if p) != held:
+            changes |= dict(zip(people.NAME_FIELDS, row.name, strict=True))
+        if not changes:
+            self.report.unchanged += 1
+            return
+        if "birth_date" in changes:
+            events = list(
+                MemberEvent.objects.filter(member_id=recorded["pk"], voided_by__isnull=True)
+                .exclude(kind=EventKind.VOIDED)
+                .select_related("org")
+                .order_by("date", "id")
+            )
+            try:
+                replay(events, birth_date=row.birth_date)
+            except RuleViolation as exc:
+                self.error(row.line, "birth_date", str(exc.message))
+                return
+        self.updates.append((row, recorded["pk"], recorded["version"], changes))
+
+    def write(self) -> None:
+        self._lock_updated()
+        actor_id = getattr(self.ctx.actor, "pk", None)
+        name_keys = self.name_keys
+        ids = reserve_ids(Member, len(self.new))
+        insert_rows(
+            Member,
+            people.MEMBER_NAMES,
+            (
+                people.member_row(
+                    pk=pk,
+                    code=row.code,
+                    name=row.name,
+                    keys=name_keys(*row.name),
+                    birth_date=row.birth_date,
+                    gender=row.gender,
+                    personal=row.personal,
+                    state=row.state,  # type: ignore[arg-type]
+                )
+                for pk, row in zip(ids, self.new, strict=True)
+            ),
+        )
+
+        def events():  # type: ignore[no-untyped-def]
+            for pk, row in zip(ids, self.new, strict=True):
+                yield (pk, EventKind.ADMITTED, row.admitted_on, row.org.pk, None, "", "", actor_id)
+                if row.recognized_on:
+                    yield (
+                        pk,
+                        EventKind.RECOGNIZED,
+                        row.recognized_on,
+                        row.org.pk,
+                        None,
+                        "",
+                        "",
+                        actor_id,
+                    )
+
+        insert_rows(MemberEvent, people.EVENT_NAMES, events())
+        self.touched += [row.org.path for row in self.new]
+        now = timezone.now()
+        for row, pk, _version, changes in self.updates:
+            if any(k in changes for k in people.NAME_FIELDS):
+                changes["sort_key"], changes["search_name"] = name_keys(*row.name)
+            Member.objects.filter(pk=pk).update(**changes, version=F("version") + 1, updated_at=now)
+            self.touched.append(row.org.path)
+        self.report.created = len(self.new)
+        self.report.updated = len(self.updates)
+
+    def _lock_updated(self) -> None:
+        """Refuse the import if a member it updates was changed since the file was read."""
+        versions = {pk: (row, version) for row, pk, version, _c in self.updates}
+        stale = []
+        for part in chunks(list(versions)):
+            for pk, version in (
+                Member.objects.select_for_update().filter(pk__in=part).values_list("pk", "version")
+            ):
+                row, expected = versions[pk]
+                if version != expected:
+                    stale.append(row.line)
+        if stale:
+            raise Rejected(
+                [
+                    RowError(
+                        line,
+                        "member_id",
+                        _("The member was changed by someone else meanwhile; import again."),
+                    )
+                    for line in sorted(stale)
+                ]
+            )
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return "—" if value in (None, "") else str(value)

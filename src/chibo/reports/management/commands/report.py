@@ -1,0 +1,84 @@
+"""`chibo report summary|ranking|screening …`: the reports of INTERCHANGE.md, as JSON (stdout),
+a text table, or an XLSX file."""
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from chibo.core.errors import DomainError
+from chibo.orgs.models import Organization
+from chibo.reports import formats, selectors
+
+
+def _date(value: str) -> dt.date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a calendar date, no time)
+        except ValueError:
+            continue
+    raise CommandError(f"Not a date: {value!r} (use YYYY-MM-DD or DD/MM/YYYY)")
+
+
+class Command(BaseCommand):
+    help = "Run a report (summary, ranking, screening) and print it as JSON, a table or XLSX."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", choices=["summary", "ranking", "screening"])
+        parser.add_argument("--org", help="code of the unit (summary, screening)")
+        parser.add_argument("--parent", help="code of the parent unit (ranking)")
+        parser.add_argument("--start", type=_date)
+        parser.add_argument("--end", type=_date)
+        parser.add_argument("--year", type=int)
+        parser.add_argument("--metric", default="admission_rate", choices=selectors.RANKING_METRICS)
+        parser.add_argument("--format", default="json", choices=["json", "table", "xlsx"])
+        parser.add_argument("--output", help="file to write (required for xlsx)")
+
+    def _unit(self, code: str | None, option: str) -> Organization:
+        if not code:
+            raise CommandError(f"{option} is required")
+        org = Organization.objects.filter(code=code).first()
+        if org is None:
+            raise CommandError(f"No unit with code {code!r}")
+        return org
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        name = opts["name"]
+        try:
+            if name == "ranking":
+                if not opts["year"]:
+                    raise CommandError("--year is required")
+                report = selectors.report_ranking(
+                    parent=self._unit(opts["parent"], "--parent"),
+                    year=opts["year"],
+                    metric=opts["metric"],
+                )
+            else:
+                if not opts["start"] or not opts["end"]:
+                    raise CommandError("--start and --end are required")
+                run = selectors.report_summary if name == "summary" else selectors.report_screening
+                report = run(
+                    org=self._unit(opts["org"], "--org"), start=opts["start"], end=opts["end"]
+                )
+        except DomainError as exc:
+            raise CommandError(str(exc)) from exc
+        fmt = opts["format"]
+        if fmt == "xlsx":
+            if not opts["output"]:
+                raise CommandError("--output FILE is required with --format xlsx")
+            with open(opts["output"], "wb") as fh:
+                fh.write(formats.as_xlsx(report))
+            sys.stderr.write(f"Wrote {opts['output']}\n")
+            return
+        text = (
+            json.dumps(report, ensure_ascii=False) + "\n"
+            if fmt == "json"
+            else formats.as_table(report)
+        )
+        if opts["output"]:
+            with open(opts["output"], "w", encoding="utf-8") as fh:
+                fh.write(text)
+        else:
+            self.stdout.write(text, ending="")
