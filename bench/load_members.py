@@ -65,38 +65,48 @@ MIDDLE_FEMALE: list[tuple[str, float]] = [
 ]  # fmt: skip
 
 # Most frequent first; weights fall off like Zipf's law. The tails hold the rare names.
-GIVEN_MALE = (
-    "Anh Dũng Hùng Tuấn Hải Nam Long Minh Đức Thắng Hưng Sơn Trung Cường Quang Bình Hoàng "
-    "Phong Tùng Thành Hiếu Khánh Huy Toàn Lâm Việt Quân Vinh Đạt Tài Phúc Thịnh Lợi Nghĩa "
-    "Tâm Kiên Trí Hiệp Hậu Tiến Tú Khoa Công Định Chiến Hòa Lộc Lực Mạnh Nhân Phát Quý Sang "
-    "Tân Thái Thuận Tín Vũ Duy Bảo Khôi Đông Giang Hoan Hào Khang Lãm Luận Ninh Phú Quyết "
-    "Sáng Thạch Thanh Thiện Thông Tuyên Văn Vượng Xuân Yên Dương Đoàn Hiển Kỳ Lương Nhật"
-).split()
-GIVEN_FEMALE = (
-    "Anh Linh Hương Lan Hà Trang Thảo Ngọc Huyền Hoa Mai Nhung Phương Thủy Yến Nga Hằng Loan "
-    "Dung Hạnh Oanh Tuyết Vân Hiền Hồng Liên Quyên Chi Diệp Giang Hậu My Nhi Nhàn Thu Trinh "
-    "Uyên Xuân Thư Vy Ly Châu Duyên Lý Hải Thanh Minh Hòa Bình Tâm Thúy Thơ Quỳnh Hiên Ánh "
-    "Diễm Kiều Sương Thoa Thơm Lụa Gấm Cúc Đào Bích Nhị Nguyệt Lệ Mến Nụ Hường Lài Sen Tươi"
-).split()
-GIVEN_RARE = (
-    "Khuê Tường Khiêm Khải Luân Nguyên Ưng Xuyến Diệu Hạ Khuyên Quế Thục Trâm Tiên Tuệ Ấn "
-    "Doãn Đệ Giao Hy Kha Lạc Mẫn Nhạn Phượng Sỹ Tịnh Ước Vĩ Ý Yểu"
-).split()
+GIVEN_MALE = [
+    "Anh", "Dũng", "Hùng", "Tuấn", "Hải", "Nam", "Long", "Minh", "Đức", "Thắng", "Hưng", "Sơn",
+    "Trung", "Cường", "Quang", "Bình", "Hoàng", "Phong", "Tùng", "Thành", "Hiếu", "Khánh", "Huy",
+    "Toàn", "Lâm", "Việt", "Quân", "Vinh", "Đạt", "Tài", "Phúc", "Thịnh", "Lợi", "Nghĩa", "Tâm",
+    "Kiên", "Trí", "Hiệp", "Hậu", "Tiến", "Tú", "Khoa", "Công", "Định", "Chiến", "Hòa", "Lộc",
+    "Lực", "Mạnh", "Nhân", "Phát", "Quý", "Sang", "Tân", "Thái", "Thuận", "Tín", "Vũ", "Duy",
+    "Bảo", "Khôi", "Đông", "Giang", "Hoan", "Hào", "Khang", "Lãm", "Luận", "Ninh", "Phú", "Quyết",
+    "Sáng", "Thạch", "Thanh", "Thiện", "Thông", "Tuyên", "Văn", "Vượng", "Xuân", "Yên", "Dương",
+    "Đoàn", "Hiển", "Kỳ", "Lương", "Nhật"
+]  # fmt: skip
+GIVEN_FEMALE = [
+    "Anh", "Linh", "Hương", "Lan", "Hà", "Trang", "Thảo", "Ngọc", "Huyền", "Hoa", "Mai", "Nhung",
+    "Phương", "Thủy", "Yến", "Nga", "Hằng", "Loan", "Dung", "Hạnh", "Oanh", "Tuyết", "Vân",
+    "Hiền", "Hồng", "Liên", "Quyên", "Chi", "Diệp", "Giang", "Hậu", "My", "Nhi", "Nhàn", "Thu",
+    "Trinh", "Uyên", "Xuân", "Thư", "Vy", "Ly", "Châu", "Duyên", "Lý", "Hải", "Thanh", "Minh",
+    "Hòa", "Bình", "Tâm", "Thúy", "Thơ", "Quỳnh", "Hiên", "Ánh", "Diễm", "Kiều", "Sương", "Thoa",
+    "Thơm", "Lụa", "Gấm", "Cúc", "Đào", "Bích", "Nhị", "Nguyệt", "Lệ", "Mến", "Nụ", "Hường",
+    "Lài", "Sen", "Tươi"
+]  # fmt: skip
+GIVEN_RARE = [
+    "Khuê", "Tường", "Khiêm", "Khải", "Luân", "Nguyên", "Ưng", "Xuyến", "Diệu", "Hạ", "Khuyên",
+    "Quế", "Thục", "Trâm", "Tiên", "Tuệ", "Ấn", "Doãn", "Đệ", "Giao", "Hy", "Kha", "Lạc", "Mẫn",
+    "Nhạn", "Phượng", "Sỹ", "Tịnh", "Ước", "Vĩ", "Ý", "Yểu"
+]  # fmt: skip
 
-PROVINCES = (
-    "Hà Nội|Hồ Chí Minh|Hải Phòng|Đà Nẵng|Cần Thơ|Hà Giang|Cao Bằng|Bắc Kạn|Tuyên Quang|"
-    "Lào Cai|Điện Biên|Lai Châu|Sơn La|Yên Bái|Hòa Bình|Thái Nguyên|Lạng Sơn|Quảng Ninh|"
-    "Bắc Giang|Phú Thọ|Vĩnh Phúc|Bắc Ninh|Hải Dương|Hưng Yên|Thái Bình|Hà Nam|Nam Định|"
-    "Ninh Bình|Thanh Hóa|Nghệ An|Hà Tĩnh|Quảng Bình|Quảng Trị|Thừa Thiên Huế|Quảng Nam|"
-    "Quảng Ngãi|Bình Định|Phú Yên|Khánh Hòa|Ninh Thuận|Bình Thuận|Kon Tum|Gia Lai|Đắk Lắk|"
-    "Đắk Nông|Lâm Đồng|Bình Phước|Tây Ninh|Bình Dương|Đồng Nai|Bà Rịa - Vũng Tàu|Long An|"
-    "Tiền Giang|Bến Tre|Trà Vinh|Vĩnh Long|Đồng Tháp|An Giang|Kiên Giang|Hậu Giang|"
-    "Sóc Trăng|Bạc Liêu|Cà Mau"
-).split("|")
-PLACE_SYLLABLES = (
-    "An Bình Hòa Phú Tân Long Thạnh Hưng Đông Tây Nam Bắc Trung Phước Thành Mỹ Vĩnh Hiệp "
-    "Thuận Lộc Xuân Quang Hải Sơn Minh Đức Nghĩa Yên Kim Cẩm Hà Lạc Tiên Thanh Lương Định"
-).split()
+PROVINCES = [
+    "Hà Nội", "Hồ Chí Minh", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Hà Giang", "Cao Bằng", "Bắc Kạn",
+    "Tuyên Quang", "Lào Cai", "Điện Biên", "Lai Châu", "Sơn La", "Yên Bái", "Hòa Bình",
+    "Thái Nguyên", "Lạng Sơn", "Quảng Ninh", "Bắc Giang", "Phú Thọ", "Vĩnh Phúc", "Bắc Ninh",
+    "Hải Dương", "Hưng Yên", "Thái Bình", "Hà Nam", "Nam Định", "Ninh Bình", "Thanh Hóa",
+    "Nghệ An", "Hà Tĩnh", "Quảng Bình", "Quảng Trị", "Thừa Thiên Huế", "Quảng Nam", "Quảng Ngãi",
+    "Bình Định", "Phú Yên", "Khánh Hòa", "Ninh Thuận", "Bình Thuận", "Kon Tum", "Gia Lai",
+    "Đắk Lắk", "Đắk Nông", "Lâm Đồng", "Bình Phước", "Tây Ninh", "Bình Dương", "Đồng Nai",
+    "Bà Rịa - Vũng Tàu", "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh", "Vĩnh Long", "Đồng Tháp",
+    "An Giang", "Kiên Giang", "Hậu Giang", "Sóc Trăng", "Bạc Liêu", "Cà Mau"
+]  # fmt: skip
+PLACE_SYLLABLES = [
+    "An", "Bình", "Hòa", "Phú", "Tân", "Long", "Thạnh", "Hưng", "Đông", "Tây", "Nam", "Bắc",
+    "Trung", "Phước", "Thành", "Mỹ", "Vĩnh", "Hiệp", "Thuận", "Lộc", "Xuân", "Quang", "Hải",
+    "Sơn", "Minh", "Đức", "Nghĩa", "Yên", "Kim", "Cẩm", "Hà", "Lạc", "Tiên", "Thanh", "Lương",
+    "Định"
+]  # fmt: skip
 
 OCCUPATIONS = [
     ("farmer", 22), ("worker", 10), ("civil_servant", 18), ("teacher", 9), ("retired", 17),
@@ -125,7 +135,9 @@ class Weighted:
         return self.values[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
 
 
-def zipf(names: Sequence[str], exponent: float = 0.9, scale: float = 1.0) -> list[tuple[str, float]]:
+def zipf(
+    names: Sequence[str], exponent: float = 0.9, scale: float = 1.0
+) -> list[tuple[str, float]]:
     return [(name, scale / (rank**exponent)) for rank, name in enumerate(names, start=1)]
 
 
@@ -538,7 +550,9 @@ def table_sizes(connection: Any) -> list[dict[str, Any]]:
                 [table, table, table],
             )
             heap, idx, total, count = cur.fetchone()
-            rows.append({"name": table, "rows": count, "heap": heap, "indexes": idx, "total": total})
+            rows.append(
+                {"name": table, "rows": count, "heap": heap, "indexes": idx, "total": total}
+            )
         cur.execute(
             """
             SELECT c.relname, pg_relation_size(c.oid)
@@ -547,5 +561,13 @@ def table_sizes(connection: Any) -> list[dict[str, Any]]:
             """
         )
         for name, size in cur.fetchall():
-            rows.append({"name": f"  index {name}", "rows": None, "heap": None, "indexes": size, "total": size})
+            rows.append(
+                {
+                    "name": f"  index {name}",
+                    "rows": None,
+                    "heap": None,
+                    "indexes": size,
+                    "total": size,
+                }
+            )
     return rows

@@ -32,6 +32,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -116,6 +117,8 @@ def ensure_dataset(members: int, seed: int, provinces: int, reload: bool) -> dic
     state = None if reload else schema_state(schema)
     if state and state.get("provinces") == provinces:
         use_schema(schema)
+        # Migrations added since the load (new tables, indexes) are applied to the kept data.
+        call_command("migrate", verbosity=0, interactive=False)
         state["reused"] = True
         return state
     print(f"loading {members:,} members into schema {schema} (seed {seed}) …", flush=True)
@@ -188,9 +191,8 @@ def sample_members(prefix: str, k: int, rng: random.Random) -> list[dict[str, An
 
 def make_queries(prefix: str, seed: int, n: int = 200) -> list[tuple[str, str]]:
     """(category, query) pairs: a realistic mix, deterministic for the seed and the data."""
-    from chibo.core.text import fold
-
     import load_members as lm
+    from chibo.core.text import fold
 
     rng = random.Random(seed * 7919 + len(prefix))
     share = {
@@ -217,7 +219,9 @@ def make_queries(prefix: str, seed: int, n: int = 200) -> list[tuple[str, str]]:
     for _ in range(counts["given name"]):
         out.append(("given name", fold(lm.GIVEN[gender()].pick(rng))))
     for _ in range(counts["family + given"]):
-        out.append(("family + given", fold(f"{lm.FAMILY.pick(rng)} {lm.GIVEN[gender()].pick(rng)}")))
+        out.append(
+            ("family + given", fold(f"{lm.FAMILY.pick(rng)} {lm.GIVEN[gender()].pick(rng)}"))
+        )
     for _ in range(counts["middle + given"]):
         g = gender()
         out.append(("middle + given", fold(f"{lm.MIDDLE[g].pick(rng)} {lm.GIVEN[g].pick(rng)}")))
@@ -295,20 +299,23 @@ def bench_search(
         by_cat: dict[str, list[float]] = defaultdict(list)
         detail = []
         for category, q in queries:
-            filters = MemberFilters(org=org, query=q)
-            ms1, _r = timed(lambda f=filters: list_page(scope, f))
-            ms2, (rows, count) = timed(lambda f=filters: list_page(scope, f))
+            # As the list page asks by default: current (live) members only.
+            filters = MemberFilters(org=org, query=q, status="live")
+            ms1, _r = timed(partial(list_page, scope, filters))
+            ms2, (rows, count) = timed(partial(list_page, scope, filters))
             first.append(ms1)
             warm.append(ms2)
             by_cat[category].append(ms2)
-            detail.append({"category": category, "query": q, "ms": ms2, "rows": rows, "count": count})
+            detail.append(
+                {"category": category, "query": q, "ms": ms2, "rows": rows, "count": count}
+            )
         slow = sorted(detail, key=lambda d: -d["ms"])
         plans = []
         for d in slow[:n_explain]:
-            plans.append(
-                {**d, "plans": explain(scope, MemberFilters(org=org, query=d["query"]))}
-            )
+            filters = MemberFilters(org=org, query=d["query"], status="live")
+            plans.append({**d, "plans": explain(scope, filters)})
         results[label] = {
+            "load average": os.getloadavg(),
             "first pass": summary(first),
             "warm": summary(warm),
             "by category": {c: summary(v) for c, v in by_cat.items()},
@@ -347,11 +354,11 @@ def bench_page(cases: list[tuple[str, Any, dict[str, str], list[str]]], n: int) 
             data = dict(params)
             if queries:
                 data["q"] = queries[i % len(queries)]
-            ms, response = timed(lambda d=data: client.get("/members/", d))
+            ms, response = timed(partial(client.get, "/members/", data))
             assert response.status_code == 200, (label, response.status_code)
             if i >= 3:  # the first requests warm the session and the caches
                 times.append(ms)
-        results[label] = summary(times)
+        results[label] = {**summary(times), "load average": os.getloadavg()}
         r = results[label]
         print(f"  page {label}: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms", flush=True)
     return results
@@ -410,7 +417,13 @@ def machine() -> dict[str, str]:
         cur.execute("SHOW server_version")
         pg = cur.fetchone()[0]
         settings = {}
-        for name in ("shared_buffers", "work_mem", "effective_cache_size", "random_page_cost", "jit"):
+        for name in (
+            "shared_buffers",
+            "work_mem",
+            "effective_cache_size",
+            "random_page_cost",
+            "jit",
+        ):
             cur.execute(f"SHOW {name}")
             settings[name] = cur.fetchone()[0]
     return {
@@ -433,8 +446,10 @@ def print_summary(report: dict[str, Any]) -> None:
         print(f"- {k}: {v}")
     for ds in report["datasets"]:
         load = ds["load"]
-        print(f"\n## {load['members']:,} members ({load['provinces']} provinces, "
-              f"{load['orgs']:,} units, {load['cells']:,} cells)")
+        print(
+            f"\n## {load['members']:,} members ({load['provinces']} provinces, "
+            f"{load['orgs']:,} units, {load['cells']:,} cells)"
+        )
         reused = " (reused; timings of the original load)" if load.get("reused") else ""
         print(f"\nLoad{reused}, loaded {load['loaded_at']}:\n")
         print("| phase | seconds |\n|---|---:|")
@@ -443,16 +458,23 @@ def print_summary(report: dict[str, Any]) -> None:
         print("\n| relation | rows | heap | indexes | total |\n|---|---:|---:|---:|---:|")
         for r in load["sizes"]:
             rows = "" if r["rows"] is None else f"{r['rows']:,}"
-            print(f"| {r['name']} | {rows} | {mb(r['heap'])} | {mb(r['indexes'])} | {mb(r['total'])} |")
+            print(
+                f"| {r['name']} | {rows} | {mb(r['heap'])} | {mb(r['indexes'])} | {mb(r['total'])} |"
+            )
         if not ds["search"]:
             continue
         print("\nSearch (first page of 50 + capped count), ms:\n")
-        print("| scope | queries | first pass p50 | first pass p95 | warm p50 | warm p95 | warm max |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print(
+            "| scope | queries | first pass p50 | first pass p95 | warm p50 | warm p95 "
+            "| warm max | load avg |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for label, r in ds["search"].items():
             f, w = r["first pass"], r["warm"]
-            print(f"| {label} | {w['n']} | {f['p50']:.1f} | {f['p95']:.1f} | {w['p50']:.1f} "
-                  f"| {w['p95']:.1f} | {w['max']:.1f} |")
+            print(
+                f"| {label} | {w['n']} | {f['p50']:.1f} | {f['p95']:.1f} | {w['p50']:.1f} "
+                f"| {w['p95']:.1f} | {w['max']:.1f} | {r['load average'][0]:.1f} |"
+            )
         print("\nBy category (warm), ms p50 / p95 / max:\n")
         cats = list(next(iter(ds["search"].values()))["by category"])
         print("| scope | " + " | ".join(cats) + " |")
@@ -471,14 +493,19 @@ def print_summary(report: dict[str, Any]) -> None:
             )
             print(f"- {label}: {slow}")
         print("\nList page (django.test.Client, GET /members/…), ms:\n")
-        print("| case | requests | p50 | p95 | max |\n|---|---:|---:|---:|---:|")
+        print("| case | requests | p50 | p95 | max | load avg |\n|---|---:|---:|---:|---:|---:|")
         for label, r in ds["page"].items():
-            print(f"| {label} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} |")
+            print(
+                f"| {label} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} "
+                f"| {r['load average'][0]:.1f} |"
+            )
     demo = report.get("demo", {})
     print("\n## Demo generator (`chibo demo --seed 1 --members 40000`, fresh SQLite)\n")
     if demo.get("status") == "ok":
-        print(f"migrate {demo['migrate']:.1f} s, demo {demo['demo']:.1f} s, "
-              f"file {mb(demo['sqlite_bytes'])}")
+        print(
+            f"migrate {demo['migrate']:.1f} s, demo {demo['demo']:.1f} s, "
+            f"file {mb(demo['sqlite_bytes'])}"
+        )
     else:
         print(demo.get("status", "skipped"))
 
@@ -487,8 +514,10 @@ def print_plans(report: dict[str, Any]) -> None:
     for ds in report["datasets"]:
         for label, r in ds["search"].items():
             for d in r["plans"]:
-                print(f"\n### {ds['load']['members']:,} / {label}: `{d['query']}` "
-                      f"({d['ms']:.0f} ms, {d['count']:,} hits)")
+                print(
+                    f"\n### {ds['load']['members']:,} / {label}: `{d['query']}` "
+                    f"({d['ms']:.0f} ms, {d['count']:,} hits)"
+                )
                 for plan in d["plans"]:
                     print("\n```\n" + plan + "\n```")
 

@@ -139,9 +139,19 @@ class Units:
         self.by_code: dict[str, UnitRef] = {}
         self.by_pk: dict[int, UnitRef] = {}
         for values in Organization.objects.values_list(*self.FIELDS).iterator(chunk_size=5000):
-            unit = UnitRef(*values)
-            self.by_code[unit.code] = unit
-            self.by_pk[unit.pk] = unit
+            self._add(UnitRef(*values))
+
+    def _add(self, unit: UnitRef) -> UnitRef:
+        self.by_code[unit.code] = unit
+        self.by_pk[unit.pk] = unit
+        return unit
+
+    def get(self, pk: int) -> UnitRef:
+        """The unit with this id (one created since the import started is fetched)."""
+        unit = self.by_pk.get(pk)
+        if unit is None:
+            unit = self._add(UnitRef(*Organization.objects.values_list(*self.FIELDS).get(pk=pk)))
+        return unit
 
 
 def chunks(values: Sequence[Any], size: int = 5000) -> Iterator[Sequence[Any]]:

@@ -108,6 +108,7 @@ class EventImport:
         self.report = report
         self.units = Units()
         self.plans: list[Plan] = []
+        self.stat_changes: list[tuple[list[Any], list[Any]]] = []  # (before, after) histories
         self.touched: list[str] = []
 
     def error(self, line: int | None, column: str | None, message: str) -> None:
@@ -139,7 +140,7 @@ class EventImport:
                 self._plan_new(code, rows)
             else:
                 pk, version, org_id, birth_date = found
-                if not self.ctx.in_scope(self.units.by_pk[org_id].path):
+                if not self.ctx.in_scope(self.units.get(org_id).path):
                     for event, _person in rows:
                         self.error(event.line, "member_id", self.ctx.no_member(code))
                     continue
@@ -212,7 +213,7 @@ class EventImport:
             )
             for member_id, kind, day, org_id, temporary, end_date in rows:
                 out[member_id].append(
-                    Ev(kind, day, self.units.by_pk[org_id], temporary=temporary, end_date=end_date)
+                    Ev(kind, day, self.units.get(org_id), temporary=temporary, end_date=end_date)
                 )
         return out
 
@@ -262,7 +263,7 @@ class EventImport:
             if event.line is not None:
                 last_line = event.line
             if event.org is NOWHERE and state.org_id:
-                event.org = self.units.by_pk[state.org_id]
+                event.org = self.units.get(state.org_id)
             if event.kind == EventKind.TRANSFERRED:
                 event.from_org_id = state.org_id
             try:
@@ -273,6 +274,7 @@ class EventImport:
                 return
         plan.events, plan.state = new, state
         self.plans.append(plan)
+        self.stat_changes.append((recorded, history))
 
     def write(self) -> None:
         self._lock()

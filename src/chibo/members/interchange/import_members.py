@@ -97,6 +97,7 @@ class MemberImport:
         self.updates: list[tuple[MemberRow, int, int, dict[str, Any]]] = []  # row, pk, version
         self.touched: list[str] = []
         self.readers: list[tuple[str, Any]] = []
+        self.stat_changes: list[tuple[list[Any], list[Any]]] = []  # (before, after) histories
 
     def error(self, line: int, column: str | None, message: str) -> None:
         self.report.errors.append(RowError(line, column, message))
@@ -204,18 +205,22 @@ class MemberImport:
         steps = [("admitted_on", EventKind.ADMITTED, row.admitted_on)]
         if row.recognized_on:
             steps.append(("recognized_on", EventKind.RECOGNIZED, row.recognized_on))
+        history = []
         for column, kind, day in steps:
+            event = Opening(kind, day, row.org)
             try:
-                state = apply_event(state, Opening(kind, day, row.org), birth_date=row.birth_date)
+                state = apply_event(state, event, birth_date=row.birth_date)
             except RuleViolation as exc:
                 self.error(row.line, column, str(exc.message))
                 return
+            history.append(event)
         row.state = state
         self.new.append(row)
+        self.stat_changes.append(([], history))
 
     def _compare(self, row: MemberRow, found: tuple, present: list[str]) -> None:
         recorded = dict(zip(EXISTING_FIELDS, found, strict=True))
-        unit = self.units.by_pk[recorded["org_id"]]
+        unit = self.units.get(recorded["org_id"])
         if not self.ctx.in_scope(unit.path):
             self.error(row.line, "member_id", self.ctx.no_member(row.code))
             return

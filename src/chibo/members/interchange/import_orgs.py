@@ -42,6 +42,7 @@ class OrgImport:
         self.broken: set[str] = set()  # codes of rows refused already (no error for their children)
         self.units: Units | None = None
         self.touched: list[str] = []  # paths, for the unit the audit row belongs to
+        self.stat_changes: list[tuple[list[Any], list[Any]]] = []  # a new unit has no history
 
     def error(self, line: int, column: str | None, message: str) -> None:
         self.report.errors.append(RowError(line, column, message))
