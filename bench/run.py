@@ -119,6 +119,7 @@ def ensure_dataset(members: int, seed: int, provinces: int, reload: bool) -> dic
         use_schema(schema)
         # Migrations added since the load (new tables, indexes) are applied to the kept data.
         call_command("migrate", verbosity=0, interactive=False)
+        state["sizes"] = load_members.table_sizes(connection)  # indexes may have changed
         state["reused"] = True
         return state
     print(f"loading {members:,} members into schema {schema} (seed {seed}) …", flush=True)
