@@ -4,7 +4,6 @@ import pytest
 from django.utils import translation
 
 from chibo.members import stats
-from chibo.members.interchange import importers
 
 from .test_interchange_events import HEADER as EVENT_HEADER
 from .test_interchange_events import row
@@ -18,9 +17,12 @@ def english():
         yield
 
 
-@pytest.mark.parametrize("limit", [500, 0], ids=["member by member", "one rebuild"])
-def test_the_figures_follow_an_import(world, tmp_path, monkeypatch, limit):
-    monkeypatch.setattr(importers, "STATS_APPLY_LIMIT", limit)
+@pytest.mark.parametrize("batch", [1, 2, 20_000], ids=["one by one", "in pairs", "all at once"])
+def test_the_figures_follow_an_import(world, tmp_path, monkeypatch, batch):
+    apply_many = stats.stats_apply_many
+    monkeypatch.setattr(
+        stats, "stats_apply_many", lambda changes: apply_many(changes, members_per_batch=batch)
+    )
     assert stats.stats_verify() == []
     assert run(write_csv(tmp_path / "m.csv", [HEADER, *GOOD])).errors == []
     assert stats.stats_verify() == []

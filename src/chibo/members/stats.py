@@ -14,8 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from chibo.orgs.models import STEP_LENGTH, Organization
 
@@ -36,6 +35,7 @@ FLOW_METRICS = (
     "probation_failed",
 )
 STOCK_METRICS = ("live", "official", "probationary")
+UPSERT_BATCH = 5_000
 LEAVING_KINDS = {EventKind.REMOVED, EventKind.EXPELLED, EventKind.LEFT, EventKind.DIED}
 
 # (day, metric, org_id, other_org_id) → count. other_org_id is set for transfer facts:
@@ -146,33 +146,66 @@ def _involved(facts: Iterable[Key]) -> set[int]:
 
 
 def _add_rows(rows: Counter[tuple[int, dt.date, str]]) -> None:
-    for (org_id, day, metric), value in sorted(
-        rows.items(), key=lambda r: (r[0][0], r[0][1], r[0][2])
-    ):
-        if not value:
-            continue
-        updated = OrgPeriodStat.objects.filter(org_id=org_id, day=day, metric=metric).update(
-            value=F("value") + value
-        )
-        if updated:
-            continue
-        try:
-            with transaction.atomic():
-                OrgPeriodStat.objects.create(org_id=org_id, day=day, metric=metric, value=value)
-        except IntegrityError:  # created meanwhile by a concurrent writer
-            OrgPeriodStat.objects.filter(org_id=org_id, day=day, metric=metric).update(
-                value=F("value") + value
-            )
+    """Add the values to the rows, creating the missing ones: one upsert per row.
+
+    `INSERT … ON CONFLICT DO UPDATE` (PostgreSQL and SQLite alike) adds atomically, so two
+    writers adding to the same row at once both count.
+    """
+    params = [
+        (org_id, day, metric, value)
+        for (org_id, day, metric), value in sorted(rows.items())
+        if value
+    ]
+    if not params:
+        return
+    table = connection.ops.quote_name(OrgPeriodStat._meta.db_table)
+    # the table name is the model's own, quoted; the values are parameters
+    sql = (
+        f"INSERT INTO {table} (org_id, day, metric, value) VALUES (%s, %s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (org_id, metric, day) DO UPDATE SET value = {table}.value + excluded.value"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), UPSERT_BATCH):
+            cursor.executemany(sql, params[start : start + UPSERT_BATCH])
+
+
+def _diff(before: Sequence[EventLike], after: Sequence[EventLike]) -> Counter[Key]:
+    diff = member_facts(after)
+    diff.subtract(member_facts(before))
+    return Counter({k: v for k, v in diff.items() if v})
 
 
 def stats_apply(*, before: Sequence[EventLike], after: Sequence[EventLike]) -> None:
     """Add the difference between two versions of one member's history to the rows."""
-    diff = member_facts(after)
-    diff.subtract(member_facts(before))
-    diff = Counter({k: v for k, v in diff.items() if v})
-    if not diff:
-        return
-    _add_rows(_Tree(_involved(diff)).expand(diff))
+    diff = _diff(before, after)
+    if diff:
+        _add_rows(_Tree(_involved(diff)).expand(diff))
+
+
+def stats_apply_many(
+    changes: Iterable[tuple[Sequence[EventLike], Sequence[EventLike]]],
+    *,
+    members_per_batch: int = 20_000,
+) -> None:
+    """`stats_apply` for many members at once (imports).
+
+    The differences of a batch of members are summed first, so a row that many of them
+    touch (the province's admissions on one day) is written once per batch, not once per
+    member; memory stays bounded by the batch, whatever the size of the file.
+    """
+    pending: Counter[Key] = Counter()
+
+    def flush() -> None:
+        nonzero = Counter({k: v for k, v in pending.items() if v})
+        if nonzero:
+            _add_rows(_Tree(_involved(nonzero)).expand(nonzero))
+        pending.clear()
+
+    for count, (before, after) in enumerate(changes, start=1):
+        pending.update(_diff(before, after))
+        if count % members_per_batch == 0:
+            flush()
+    flush()
 
 
 def _expected(tree: _Tree, only: set[int] | None = None) -> Counter[tuple[int, dt.date, str]]:

@@ -29,7 +29,6 @@ from .import_orgs import OrgImport
 from .readers import FileProblem, file_format, open_table
 
 IMPORTS: dict[str, Any] = {"orgs": OrgImport, "members": MemberImport, "events": EventImport}
-STATS_APPLY_LIMIT = 500
 
 
 def file_digest(source: IO[bytes]) -> str:
@@ -107,15 +106,11 @@ def _import(
 def _update_stats(changes: list[tuple[list[Any], list[Any]]]) -> None:
     """Bring the report figures (OrgPeriodStat) in step with the imported events.
 
-    A small import adds each member's difference (`stats.stats_apply`, as the services
-    do); past STATS_APPLY_LIMIT members one `stats.stats_rebuild` of the whole table
-    is cheaper than that many row-by-row updates.
+    Every member's difference is added as the services add it, summed per batch of
+    members (`stats.stats_apply_many`), so the cost grows with the file, not with the
+    table.
     """
-    if len(changes) > STATS_APPLY_LIMIT:
-        stats.stats_rebuild()
-        return
-    for before, after in changes:
-        stats.stats_apply(before=before, after=after)
+    stats.stats_apply_many(changes)
 
 
 def _void_counts(report: ImportReport) -> None:
