@@ -23,6 +23,20 @@ from chibo.members.services import member_create
 from chibo.orgs.models import Organization
 from chibo.orgs.services import Decision, org_establish
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: Any) -> None:
+    """Every test starts with tasks run at once, in its own transaction.
+
+    Set per test (not only in chibo.settings.test) because django-tasks caches its backend
+    process-wide: a test that switches to the database backend must not leave it behind
+    for whichever test the same worker runs next.
+    """
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 PASSWORD = "correct horse battery"
 DECISION = Decision(number="1-QĐ/TU", date=dt.date(2010, 1, 1), issuer="Tỉnh ủy")
 
