@@ -23,7 +23,9 @@ from chibo.orgs.kinds import Kind, Sector
 from ..models import EventKind, Gender, Occupation
 from ..rules import RECORDABLE_KINDS
 
-KINDS = ("orgs", "members", "events")
+KINDS = ("orgs", "members", "events")  # the built-in kinds: imported and exported
+# everything `chibo import` takes: the built-in kinds and those registered by other apps
+IMPORT_KINDS: list[str] = list(KINDS)
 
 
 @dataclass(frozen=True)

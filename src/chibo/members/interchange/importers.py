@@ -22,7 +22,7 @@ from chibo.orgs.models import STEP_LENGTH, Organization
 from .. import stats
 from ..models import ImportJob
 from .base import ImportContext, ImportReport, Rejected, RowError, no_cyclic_gc
-from .columns import KINDS, resolve_header
+from .columns import IMPORT_KINDS, resolve_header
 from .import_events import EventImport
 from .import_members import MemberImport
 from .import_orgs import OrgImport
@@ -55,7 +55,7 @@ def import_file(
     rows to a subtree (web uploads); `job` is the web upload's row, else one is created
     when something was written. Never raises for bad data.
     """
-    if kind not in KINDS:
+    if kind not in IMPORT_KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     with no_cyclic_gc():
         return _import(kind, source, name, ctx, job, dry_run)

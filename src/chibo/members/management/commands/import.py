@@ -1,4 +1,4 @@
-"""`chibo import orgs|members|events FILE`: all or nothing, JSON on stdout, messages on stderr."""
+"""`chibo import orgs|members|events|targets FILE`: all or nothing, JSON on stdout, messages on stderr."""
 
 import json
 from pathlib import Path
@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from chibo.members.interchange.base import ImportContext, ImportReport, RowError
-from chibo.members.interchange.columns import KINDS
+from chibo.members.interchange.columns import IMPORT_KINDS
 from chibo.members.interchange.importers import import_file
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=KINDS)
+        parser.add_argument("kind", choices=IMPORT_KINDS)
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--dry-run", action="store_true", help="Check every row and write nothing."
