@@ -17,8 +17,13 @@ def english():
         yield
 
 
-@pytest.mark.parametrize("batch", [1, 2, 20_000], ids=["one by one", "in pairs", "all at once"])
-def test_the_figures_follow_an_import(world, tmp_path, monkeypatch, batch):
+@pytest.mark.parametrize(
+    ("batch", "copy_from"),
+    [(1, 2_000), (2, 2_000), (20_000, 2_000), (20_000, 1)],
+    ids=["one by one", "in pairs", "all at once", "all at once by COPY on PostgreSQL"],
+)
+def test_the_figures_follow_an_import(world, tmp_path, monkeypatch, batch, copy_from):
+    monkeypatch.setattr(stats, "COPY_FROM", copy_from)
     apply_many = stats.stats_apply_many
     monkeypatch.setattr(
         stats, "stats_apply_many", lambda changes: apply_many(changes, members_per_batch=batch)

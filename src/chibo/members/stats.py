@@ -36,6 +36,7 @@ FLOW_METRICS = (
 )
 STOCK_METRICS = ("live", "official", "probationary")
 UPSERT_BATCH = 5_000
+COPY_FROM = 2_000  # rows from which PostgreSQL takes them by COPY
 LEAVING_KINDS = {EventKind.REMOVED, EventKind.EXPELLED, EventKind.LEFT, EventKind.DIED}
 
 # (day, metric, org_id, other_org_id) → count. other_org_id is set for transfer facts:
@@ -146,10 +147,11 @@ def _involved(facts: Iterable[Key]) -> set[int]:
 
 
 def _add_rows(rows: Counter[tuple[int, dt.date, str]]) -> None:
-    """Add the values to the rows, creating the missing ones: one upsert per row.
+    """Add the values to the rows, creating the missing ones.
 
     `INSERT … ON CONFLICT DO UPDATE` (PostgreSQL and SQLite alike) adds atomically, so two
-    writers adding to the same row at once both count.
+    writers adding to the same row at once both count. On PostgreSQL many rows at once
+    (an import) go through COPY into a temporary table and one merging INSERT.
     """
     params = [
         (org_id, day, metric, value)
@@ -159,11 +161,28 @@ def _add_rows(rows: Counter[tuple[int, dt.date, str]]) -> None:
     if not params:
         return
     table = connection.ops.quote_name(OrgPeriodStat._meta.db_table)
-    # the table name is the model's own, quoted; the values are parameters
-    sql = (
-        f"INSERT INTO {table} (org_id, day, metric, value) VALUES (%s, %s, %s, %s) "  # noqa: S608
+    merge = (
         f"ON CONFLICT (org_id, metric, day) DO UPDATE SET value = {table}.value + excluded.value"
     )
+    if connection.vendor == "postgresql" and len(params) >= COPY_FROM:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS chibo_stat_delta "
+                "(org_id integer, day date, metric varchar(24), value integer) "
+                "ON COMMIT DROP"
+            )
+            with cursor.cursor.copy("COPY chibo_stat_delta FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {table} (org_id, day, metric, value) "  # noqa: S608
+                "SELECT org_id, day, metric, value FROM chibo_stat_delta "
+                f"ORDER BY org_id, metric, day {merge}"
+            )
+            cursor.execute("TRUNCATE chibo_stat_delta")
+        return
+    # the table name is the model's own, quoted; the values are parameters
+    sql = f"INSERT INTO {table} (org_id, day, metric, value) VALUES (%s, %s, %s, %s) {merge}"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(params), UPSERT_BATCH):
             cursor.executemany(sql, params[start : start + UPSERT_BATCH])
