@@ -31,11 +31,21 @@ from chibo.accounts.models import ApiToken, Role, User
 from chibo.accounts.services import token_create
 from chibo.api.urls import api
 from chibo.core.models import AuditEntry
+from chibo.documents.models import (
+    Attachment,
+    AudienceRule,
+    Bookmark,
+    Document,
+    DocumentVersion,
+    ReadReceipt,
+)
 from chibo.members.forms import MemberEditForm
 from chibo.members.models import LIVE_STATUSES, ImportJob, Member, MemberEvent
 from chibo.orgs.models import Organization, OrgDecision
 from chibo.orgs.services import org_establish
+from chibo.targets.models import Target as UnitTarget
 from conftest import World, make_member
+from documents.helpers import issue, pdf
 
 LOGIN_URL = "/accounts/login/"
 DAY = "15/03/2024"  # day-first, as the UI reads dates
@@ -58,10 +68,23 @@ class Sweep:
         return Member.objects.get(pk=self.members[key].pk)
 
 
+# One document per side (issuer, number, segments), each with a PDF attached. Those of the
+# d1 and c1 sides go to students only, so that Minh's handbook holds his side's alone.
+SIDE_DOCUMENTS: dict[str, tuple[str, str, list[str]]] = {
+    "d1": ("G1", "1-NQ/ĐU", ["student"]),
+    "d2": ("G2", "2-NQ/ĐU", []),
+    "c1": ("C1", "3-TB/CB", ["student"]),
+    "c2": ("C2", "4-TB/CB", []),
+    "minh": ("C1", "5-TB/CB", []),
+}
+
+
 @pytest.fixture
-def sweep(world: World) -> Sweep:
+def sweep(world: World, settings: Any, tmp_path: Any) -> Sweep:
     """The shared world plus a second committee with a cell under D2, so that every
-    restructuring of one side has a valid counterpart on the other side."""
+    restructuring of one side has a valid counterpart on the other side.; and a
+    document issued on each side (SIDE_DOCUMENTS)."""
+    settings.MEDIA_ROOT = tmp_path
     g2 = org_establish(
         actor=None,
         parent=world.org("D2"),
@@ -94,6 +117,15 @@ def sweep(world: World) -> Sweep:
             },
             org=orgs[org],
             created_by=world.users[user],
+        )
+    for issuer, number, segments in SIDE_DOCUMENTS.values():
+        issue(
+            orgs[issuer],
+            doc_type=number.split("-")[1].split("/")[0],
+            number=number,
+            title="Văn bản",
+            segments=segments,
+            attachments=[pdf("van-ban.pdf")],
         )
     return Sweep(world=world, orgs=orgs, members={**world.members, "tu": tu})
 
@@ -155,6 +187,8 @@ class Target:
     event: MemberEvent  # the member's latest effective event (what "void" targets)
     new_parent: str  # code of a unit `org` could move under
     peer: str  # code of a unit `org` could merge or be dissolved into
+    document: Document  # issued on this side (SIDE_DOCUMENTS)
+    attachment: Attachment  # the document's PDF
 
 
 SIDES: dict[str, tuple[str, str, str, str, str]] = {
@@ -175,7 +209,11 @@ def target(sweep: Sweep, side: str) -> Target:
         .exclude(kind="voided")
         .latest("date", "id")
     )
-    return Target(sweep.org(org), sweep.org(cell), member, event, new_parent, peer)
+    document = Document.objects.get(number=SIDE_DOCUMENTS[side][1])
+    attachment = document.attachments.get()
+    return Target(
+        sweep.org(org), sweep.org(cell), member, event, new_parent, peer, document, attachment
+    )
 
 
 # What a persona may do with each side: write, read, only their own record, or nothing.
@@ -255,6 +293,27 @@ def void_form(t: Target) -> dict[str, Any]:
     return {"reason": "Nhập nhầm", "version": member.version}
 
 
+def issue_form(t: Target) -> dict[str, Any]:
+    return {
+        "doc_type": "KH",
+        "number": "9-KH/HU",
+        "issued_on": DAY,
+        "title": "Kế hoạch học tập nghị quyết",
+        "body": "Nội dung",
+        "audience_units": "",
+    }
+
+
+def amend_form(t: Target) -> dict[str, Any]:
+    document = Document.objects.get(pk=t.document.pk)
+    return {"title": "Văn bản (sửa)", "body": "Sửa", "note": "Sửa", "version": document.version}
+
+
+def withdraw_form(t: Target) -> dict[str, Any]:
+    document = Document.objects.get(pk=t.document.pk)
+    return {"reason": "Ban hành nhầm", "version": document.version}
+
+
 # --- The table of web routes ----------------------------------------------------------------
 
 # Route kinds. A UNIT or MEMBER route reads one object; a *_WRITE route changes one (its GET
@@ -267,6 +326,9 @@ UPLOAD, JOB = "upload", "job"
 # A file of what the scope holds (the member list as XLSX, CSV or PDF); narrowed to a unit
 # by a query parameter it reads like a UNIT route.
 EXPORT = "export"
+# The handbook's manifest and service worker: the same for everyone, logged in or not, and
+# holding no data.
+PUBLIC = "public"
 WRITES = {UNIT_WRITE, MEMBER_WRITE}
 
 
@@ -284,6 +346,10 @@ def _org(t: Target) -> dict[str, int]:
     return {"org_id": t.org.pk}
 
 
+def _document(t: Target) -> dict[str, int]:
+    return {"document_id": t.document.pk}
+
+
 def _member(t: Target) -> dict[str, int]:
     return {"member_id": t.member.pk}
 
@@ -298,6 +364,20 @@ def _job(t: Target) -> dict[str, int]:
     """The import job started on this side of the tree (alice's on D1, bob's on D2)."""
     jobs = ImportJob.objects.filter(org__isnull=False).select_related("org")
     return {"job_id": next(j.pk for j in jobs if t.org.path.startswith(j.org.path))}
+
+
+def _unit_target(t: Target) -> dict[str, int]:
+    """An admissions target of the side's unit (made once)."""
+    goal, _new = UnitTarget.objects.get_or_create(
+        org=t.org, metric="admissions", segment="", first_year=2024, last_year=2024,
+        defaults={"value": 12},
+    )  # fmt: skip
+    return {"target_id": goal.pk}
+
+
+def target_form(t: Target) -> dict[str, Any]:
+    return {"unit": str(t.org.pk), "metric": "admissions", "segment": "student",
+            "first_year": "2024", "last_year": "", "value": "7"}  # fmt: skip
 
 
 def _code_form(code: Callable[[Target], str]) -> Callable[[Target], dict[str, Any]]:
@@ -340,6 +420,19 @@ ROUTES: dict[str, Route] = {
     "reports:members_xlsx": Route(EXPORT, unit_filter=lambda t: {"org": t.org.pk}),
     "reports:members_csv": Route(EXPORT, unit_filter=lambda t: {"org": t.org.pk}),
     "reports:members_pdf": Route(EXPORT, unit_filter=lambda t: {"org": t.org.pk}),
+    "reports:handbook": Route(UNIT, _org),
+    "documents:list": Route(LIST, unit_filter=lambda t: {"org": t.org.pk}),
+    "documents:issue": Route(UNIT_WRITE, _org, form=issue_form),
+    "documents:detail": Route(UNIT, _document),
+    "documents:amend": Route(UNIT_WRITE, _document, form=amend_form),
+    "documents:withdraw": Route(UNIT_WRITE, _document, form=withdraw_form),
+    "documents:attachment": Route(UNIT, lambda t: {"attachment_id": t.attachment.pk}),
+    "handbook:app": Route(LIST),
+    "handbook:manifest": Route(PUBLIC),
+    "handbook:sw": Route(PUBLIC),
+    "targets:unit": Route(UNIT, _org),
+    "targets:set": Route(UNIT_WRITE, _org, form=target_form),
+    "targets:remove": Route(UNIT_WRITE, _unit_target, form=lambda t: {}),
 }
 
 # Not swept: Django's admin, the language switch, static files, and the API's own pages
@@ -400,14 +493,22 @@ API_PARAMS: dict[str, Callable[[Target], Any]] = {
     "end": lambda t: "2024-12-31",
     "year": lambda t: 2024,
     "metric": lambda t: "admission_rate",
+    "on": lambda t: "2024-12-31",
+    "document_id": lambda t: t.document.pk,
+    "attachment_id": lambda t: t.attachment.pk,
 }
 # Query parameters that only page or filter within the scope (no object of their own).
 API_PLAIN_QUERY = {"limit", "offset", "q", "status", "occupation", "gender", "kind", "start", "end"}
 
 
+# A handbook route answers for the caller's own member record only: 200 for a member on
+# their own documents, 404 for anyone else and for anything not addressed to them.
+READER = "reader"
+
+
 @dataclass(frozen=True)
 class ApiRoute:
-    kind: str  # LIST, UNIT or MEMBER
+    kind: str  # LIST, UNIT, MEMBER or READER
 
 
 API_ROUTES: dict[tuple[str, str], ApiRoute] = {
@@ -421,7 +522,21 @@ API_ROUTES: dict[tuple[str, str], ApiRoute] = {
     ("get", "/api/v1/reports/summary"): ApiRoute(UNIT),
     ("get", "/api/v1/reports/ranking"): ApiRoute(UNIT),
     ("get", "/api/v1/reports/screening"): ApiRoute(UNIT),
+    ("get", "/api/v1/reports/handbook"): ApiRoute(UNIT),
+    ("get", "/api/v1/handbook/documents"): ApiRoute(READER),
+    ("get", "/api/v1/handbook/documents/{document_id}"): ApiRoute(READER),
+    ("put", "/api/v1/handbook/documents/{document_id}/bookmark"): ApiRoute(READER),
+    ("delete", "/api/v1/handbook/documents/{document_id}/bookmark"): ApiRoute(READER),
+    ("get", "/api/v1/handbook/bookmarks"): ApiRoute(READER),
+    ("get", "/api/v1/handbook/notices"): ApiRoute(READER),
+    ("get", "/api/v1/handbook/attachments/{attachment_id}"): ApiRoute(READER),
+    ("post", "/api/v1/handbook/reads"): ApiRoute(READER),
+    ("get", "/api/v1/handbook/me"): ApiRoute(READER),
 }
+
+
+API_READS = sorted(key for key in API_ROUTES if key[0] == "get")
+API_WRITES = sorted(key for key in API_ROUTES if key[0] != "get")
 
 
 def api_operations() -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -454,7 +569,10 @@ def login_as(sweep: Sweep, persona: str) -> Client:
     return client
 
 
-TRACKED: list[type[Model]] = [Organization, OrgDecision, Member, MemberEvent, Role, User]
+TRACKED: list[type[Model]] = [
+    Organization, OrgDecision, Member, MemberEvent, Role, User, UnitTarget
+]  # fmt: skip
+TRACKED += [Document, DocumentVersion, AudienceRule, Attachment, ReadReceipt, Bookmark]
 
 
 def snapshot() -> dict[str, Any]:
@@ -478,6 +596,11 @@ def assert_not_found_json(response: Any, url: str) -> None:
     body = response.json()
     assert set(body) == {"code", "message"}, (url, body)
     assert body["code"] == "not_found", (url, body)
+
+
+def _text(response: Any) -> str:
+    """The body of a response, also of a streamed file (an attachment), as text."""
+    return response.getvalue().decode("utf-8", errors="replace")
 
 
 def leaks(text: str, persona: str) -> list[str]:
@@ -526,6 +649,9 @@ def test_anonymous_is_sent_to_login(sweep, name):
     if name == "accounts:login":
         assert client.get(url).status_code == 200
         return
+    if route.kind == PUBLIC:
+        assert client.get(url).status_code == 200
+        return
     if name == "accounts:logout":
         assert client.get(url).status_code == 405
         response = client.post(url)
@@ -547,9 +673,9 @@ def _api_id(key: tuple[str, str]) -> str:
 
 @pytest.mark.parametrize("key", sorted(API_ROUTES), ids=_api_id)
 def test_anonymous_api_calls_get_401(sweep, key):
-    _method, path = key
+    method, path = key
     url = api_url(path, api_operations()[key], target(sweep, "d1"), fill_query=True)
-    response = Client().get(url)
+    response = getattr(Client(), method)(url)
     assert response.status_code == 401, (url, response.status_code)
 
 
@@ -830,7 +956,7 @@ def test_tokens_are_their_owners_alone(sweep):
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("key", sorted(API_ROUTES), ids=_api_id)
+@pytest.mark.parametrize("key", API_READS, ids=_api_id)
 def test_a_token_reads_exactly_what_the_session_reads(sweep, key):
     """The same scope either way: every API route, filled with every side, answers a
     persona's token just as it answers the persona's session."""
@@ -848,9 +974,10 @@ def test_a_token_reads_exactly_what_the_session_reads(sweep, key):
             urls.append(key[1])
         for url in urls:
             by_session, by_token = session.get(url), token.get(url)
-            if (by_session.status_code, by_session.json()) != (
+            # compared as bytes: an attachment is a PDF, not JSON
+            if (by_session.status_code, by_session.getvalue()) != (
                 by_token.status_code,
-                by_token.json(),
+                by_token.getvalue(),
             ):
                 failures.append(
                     f"{persona} GET {url}: session {by_session.status_code}, "
@@ -862,7 +989,7 @@ def test_a_token_reads_exactly_what_the_session_reads(sweep, key):
 # --- API objects ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", sorted(API_ROUTES), ids=_api_id)
+@pytest.mark.parametrize("key", API_READS, ids=_api_id)
 def test_api_objects_open_only_within_scope(sweep, key):
     """Path (and unit-filter) parameters filled with each side: 200 in scope, 404 JSON out;
     a list without such parameters answers 200 and holds nothing foreign."""
@@ -873,28 +1000,36 @@ def test_api_objects_open_only_within_scope(sweep, key):
     failures = []
     for persona in PERSONAS:
         client = login_as(sweep, persona)
+        if route.kind == READER and not fillable:
+            response = client.get(key[1])
+            expected = 200 if VISIBLE[persona][1] == {persona} else 404
+            if response.status_code != expected or leaks(_text(response), persona):
+                failures.append(f"{persona} GET {key[1]}: {response.status_code}≠{expected}")
+            continue
         if not fillable:
             response = client.get(key[1], {"limit": 500})
-            if response.status_code != 200 or leaks(response.content.decode(), persona):
+            if response.status_code != 200 or leaks(_text(response), persona):
                 failures.append(
                     f"{persona} GET {key[1]}: {response.status_code}, leaks "
-                    f"{leaks(response.content.decode(), persona)}"
+                    f"{leaks(_text(response), persona)}"
                 )
             continue
         for side, level in ACCESS[persona].items():
             url = api_url(key[1], params, target(sweep, side), fill_query=True)
             response = client.get(url)
-            expected = expected_status(kind, level)
+            expected = (
+                (200 if level == SELF else 404)
+                if route.kind == READER
+                else expected_status(kind, level)
+            )
             if response.status_code != expected:
                 failures.append(f"{persona} GET {url} ({side}): {response.status_code}≠{expected}")
             elif expected == 404:
                 body = response.json()
                 if set(body) != {"code", "message"} or body["code"] != "not_found":
                     failures.append(f"{persona} GET {url}: body {body}")
-            elif leaks(response.content.decode(), persona):
-                failures.append(
-                    f"{persona} GET {url}: leaks {leaks(response.content.decode(), persona)}"
-                )
+            elif leaks(_text(response), persona):
+                failures.append(f"{persona} GET {url}: leaks {leaks(_text(response), persona)}")
     assert not failures, "\n".join(failures)
 
 
@@ -1144,3 +1279,49 @@ def test_an_upload_cannot_be_aimed_at_a_foreign_subtree(sweep, media):
     assert response.status_code == 200  # the form again: D2 is not among her choices
     assert "org" in response.context["form"].errors
     assert snapshot() == before and ImportJob.objects.count() == jobs
+
+
+# --- Documents and the handbook -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", API_WRITES, ids=_api_id)
+def test_handbook_writes_reach_only_the_callers_own_documents(sweep, key):
+    """A bookmark or a reading: only a member, only on a document addressed to them; any
+    other is a 404 JSON (or a reading listed as unknown) that changes nothing."""
+    method, path = key
+    params = api_operations()[key]
+    failures = []
+    for persona in PERSONAS:
+        client = login_as(sweep, persona)
+        for side, level in ACCESS[persona].items():
+            t = target(sweep, side)
+            url = api_url(path, params, t, fill_query=True)
+            body = {"reads": [{"document_id": t.document.pk, "read_at": "2025-01-01T08:00:00Z"}]}
+            before = snapshot()
+            response = getattr(client, method)(url, body, content_type="application/json")
+            own = level == SELF
+            if method == "post" and persona == "minh":  # a member's reading of another's
+                recorded = response.json().get("recorded")
+                if recorded != ([t.document.pk] if own else []):
+                    failures.append(f"minh POST reads ({side}): recorded {recorded}")
+                if not own and snapshot() != before:
+                    failures.append(f"minh POST reads ({side}) changed the database")
+                continue
+            if response.status_code != (200 if own else 404):
+                failures.append(f"{persona} {method} {url} ({side}): {response.status_code}")
+            elif not own and snapshot() != before:
+                failures.append(f"{persona} {method} {url} ({side}) changed the database")
+    assert not failures, "\n".join(failures)
+
+
+def test_a_clerk_cannot_see_issue_or_read_the_figures_of_a_sibling_district(sweep):
+    bob = login_as(sweep, "bob")
+    d1 = target(sweep, "d1")
+    before = snapshot()
+    for name in ("documents:detail", "documents:amend", "documents:withdraw"):
+        assert bob.get(reverse(name, args=[d1.document.pk])).status_code == 404, name
+    issued = bob.post(reverse("documents:issue", args=[sweep.org("G1").pk]), issue_form(d1))
+    assert issued.status_code == 404
+    listed = bob.get(reverse("documents:list")).context["page"]
+    assert {d.issuer.code for d in listed} <= {"D2", "G2", "C3", "C4"}
+    assert snapshot() == before

@@ -3,11 +3,18 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from chibo.core.audit import AuditEntry
 from chibo.core.errors import DomainError
 from chibo.targets.models import Target
 from chibo.targets.services import target_remove, target_set
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def rows() -> tuple[int, int]:

@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from chibo.accounts.access import access_org
 from chibo.core.errors import DomainError
 from chibo.reports import selectors
+from chibo.reports.handbook import report_handbook
 
 from .auth import request_scope
 from .errors import ERRORS, ErrorOut
@@ -107,3 +108,18 @@ def screening(request: HttpRequest, org: str, start: dt.date, end: dt.date) -> A
     """Removals, expulsions and leavings in the subtree, by kind and by reason."""
     unit = access_org(request_scope(request), org, by_code=True)
     return selectors.report_screening(org=unit, start=start, end=end)
+
+
+class HandbookOut(Schema):
+    org: str
+    on: dt.date
+    members: int
+    activated: int
+    activated_percent: str | None
+
+
+@reports_router.get("/handbook", response={200: HandbookOut, **ERRORS})
+def handbook(request: HttpRequest, org: str, on: dt.date) -> Any:
+    """Live members of the subtree on the day, and how many of them had activated the handbook."""
+    unit = access_org(request_scope(request), org, by_code=True)
+    return report_handbook(org=unit, on=on)

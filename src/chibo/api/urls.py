@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from .auth import SessionAuthWithSecondFactor, TokenAuth
 from .errors import install_error_handlers
+from .handbook import handbook_router
 from .reports import reports_router
 from .routers import events_router, members_router, orgs_router
 
@@ -27,5 +28,6 @@ api.add_router("/orgs", orgs_router)
 api.add_router("/members", members_router)
 api.add_router("/events", events_router)
 api.add_router("/reports", reports_router)
+api.add_router("/handbook", handbook_router)
 
 __all__ = ["SessionAuthWithSecondFactor", "TokenAuth", "api"]

@@ -47,6 +47,7 @@ from chibo.orgs.kinds import CELL_KINDS, Kind, Sector
 from chibo.orgs.models import Organization, OrgDecision, decode_step, encode_step
 
 from . import names
+from .targets import demo_targets
 
 DEMO_TODAY = dt.date(2026, 11, 1)
 HISTORY_START = dt.date(2012, 1, 1)
@@ -1152,6 +1153,7 @@ def demo_generate(*, seed: int, members: int, today: dt.date = DEMO_TODAY) -> De
         clock = time.perf_counter()
         root = units[0].org
         assert root is not None
+        demo_targets(root, today, rng)
         _create_users(units, root)
         counts = _counts(root)
         audit_record(

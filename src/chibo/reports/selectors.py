@@ -22,6 +22,7 @@ from chibo.members.stats import FLOW_METRICS
 from chibo.members.stats_models import OrgPeriodStat
 from chibo.orgs.kinds import Kind
 from chibo.orgs.models import Organization
+from chibo.targets import selectors as targets
 
 SUMMARY_UNIT_KINDS = (
     Kind.GRASSROOTS_COMMITTEE,
@@ -64,11 +65,8 @@ def units_on(org: Organization, day: dt.date) -> dict[str, int]:
 
 
 def admission_target(org: Organization, start: dt.date, end: dt.date) -> int | None:
-    """Sum of the admission targets set for the unit for the years the period covers.
-
-    Targets arrive with the recruitment module; until a unit has one this is None.
-    """
-    return None
+    """Sum of the admissions targets set for the unit for the years the period covers."""
+    return targets.admission_target(org, start, end)
 
 
 def report_summary(*, org: Organization, start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -125,9 +123,10 @@ def _rank(rows: list[dict[str, Any]], values: dict[int, Decimal | None]) -> list
 def report_ranking(*, parent: Organization, year: int, metric: str) -> dict[str, Any]:
     """The parent's direct children ranked on `metric` for the year.
 
-    admission_rate = admissions in the year ÷ members on 31 December of the year before.
-    admission_attainment and good_or_better need targets and classifications, which later
-    modules provide; until then their values are null.
+    admission_rate = admissions in the year ÷ members on 31 December of the year before;
+    admission_attainment = admissions in the year ÷ the unit's admissions target for the
+    year (null without a target). good_or_better needs the annual classification, which
+    a later module provides; until then its values are null.
     """
     if metric not in RANKING_METRICS:
         raise DomainError(
@@ -147,6 +146,18 @@ def report_ranking(*, parent: Organization, year: int, metric: str) -> dict[str,
         )
         for row in sums:
             values[row["org_id"]] = percent(row["admitted"] or 0, row["at_start"] or 0)
+    if metric == "admission_attainment" and children:
+        goals = targets.admission_targets(children, year)
+        admitted = dict(
+            OrgPeriodStat.objects.filter(
+                org__in=children, metric="admitted", day__gte=start, day__lte=end
+            )
+            .values("org_id")
+            .annotate(n=Sum("value"))
+            .values_list("org_id", "n")
+        )
+        for child in children:
+            values[child.pk] = percent(admitted.get(child.pk) or 0, goals.get(child.pk))
     rows = [{"_id": c.pk, "org": c.code, "name": c.name} for c in children]
     return {"parent": parent.code, "year": year, "metric": metric, "rows": _rank(rows, values)}
 

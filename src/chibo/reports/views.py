@@ -23,12 +23,15 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
 from chibo.accounts.access import access_org
+from chibo.core.percent import percent
 from chibo.core.scope import Scope
 from chibo.members.forms import MemberFilterForm
+from chibo.members.models import Occupation
 from chibo.members.selectors import MemberFilters, member_list
 from chibo.orgs.kinds import Kind
 from chibo.orgs.models import Organization
 from chibo.orgs.selectors import org_ancestors, org_roots
+from chibo.targets import selectors as targets
 
 from . import exports, pdf, selectors, services
 from .forms import ChosenPeriod, PeriodForm
@@ -60,6 +63,9 @@ def _dashboard(scope: Scope, org: Organization, period: ChosenPeriod) -> dict[st
     summary = selectors.report_summary(org=org, start=period.start, end=period.end)
     screening = selectors.report_screening(org=org, start=period.start, end=period.end)
     ranking = selectors.report_ranking(parent=org, year=period.year, metric="admission_rate")
+    by_attainment = selectors.report_ranking(
+        parent=org, year=period.year, metric="admission_attainment"
+    )
     ancestors = org_ancestors(scope=scope, org=org)
     parent = ancestors[-1] if ancestors and ancestors[-1].pk == org.parent_id else None
     own_rank = (
@@ -79,6 +85,11 @@ def _dashboard(scope: Scope, org: Organization, period: ChosenPeriod) -> dict[st
         "screening": screening,
         "screening_kinds": [(labels[k], n) for k, n in screening["by_kind"].items()],
         "ranking": [{**row, "value": _decimal(row["value"])} for row in ranking["rows"]],
+        "ranking_attainment": [
+            {**row, "value": _decimal(row["value"])} for row in by_attainment["rows"]
+        ],
+        "admission_attainment": _decimal(summary["admission_attainment_percent"]),
+        "segments": _segments(org, period),
         "children_ids": dict(Organization.objects.filter(parent=org).values_list("code", "pk")),
         "own_rank": own_rank,
         "period_query": query,
@@ -110,6 +121,24 @@ def _dashboard(scope: Scope, org: Organization, period: ChosenPeriod) -> dict[st
             for name in REPORTS
         ],
     }
+
+
+def _segments(org: Organization, period: ChosenPeriod) -> list[dict[str, Any]]:
+    """Admissions against the unit's targets per segment (the segments that have one)."""
+    goals = targets.segment_targets(org, period.year)
+    if not goals:
+        return []
+    admitted = targets.admitted_by_segment(org, period.start, period.end)
+    return [
+        {
+            "segment": segment,
+            "label": Occupation(segment).label,
+            "target": goal,
+            "admitted": admitted.get(segment, 0),
+            "attainment": percent(admitted.get(segment, 0), goal),
+        }
+        for segment, goal in sorted(goals.items())
+    ]
 
 
 def _decimal(value: str | None) -> Decimal | None:

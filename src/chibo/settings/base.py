@@ -28,8 +28,11 @@ INSTALLED_APPS = [
     "chibo.orgs",
     "chibo.accounts",
     "chibo.members",
+    "chibo.documents",
+    "chibo.targets",
     "chibo.reports",
     "chibo.api",
+    "chibo.handbook",
     "chibo.demo",
 ]
 
@@ -102,6 +105,11 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 FORMAT_MODULE_PATH = ["chibo.formats"]
+
+# Documents: attachments are PDF files (checked by their first bytes) up to this size.
+DOCUMENT_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("DOCUMENT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+)
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]

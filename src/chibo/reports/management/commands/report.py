@@ -1,4 +1,4 @@
-"""`chibo report summary|ranking|screening …`: the reports of INTERCHANGE.md, as JSON (stdout),
+"""`chibo report summary|ranking|screening|handbook …`: the reports of INTERCHANGE.md, as JSON (stdout),
 a text table, or an XLSX file."""
 
 import datetime as dt
@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from chibo.core.errors import DomainError
 from chibo.orgs.models import Organization
 from chibo.reports import formats, selectors
+from chibo.reports.handbook import report_handbook
 
 
 def _date(value: str) -> dt.date:
@@ -23,15 +24,16 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Run a report (summary, ranking, screening) and print it as JSON, a table or XLSX."
+    help = "Run a report (summary, ranking, screening, handbook) and print it as JSON, a table or XLSX."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["summary", "ranking", "screening"])
-        parser.add_argument("--org", help="code of the unit (summary, screening)")
+        parser.add_argument("name", choices=["summary", "ranking", "screening", "handbook"])
+        parser.add_argument("--org", help="code of the unit (summary, screening, handbook)")
         parser.add_argument("--parent", help="code of the parent unit (ranking)")
         parser.add_argument("--start", type=_date)
         parser.add_argument("--end", type=_date)
         parser.add_argument("--year", type=int)
+        parser.add_argument("--on", type=_date, help="the day (handbook)")
         parser.add_argument("--metric", default="admission_rate", choices=selectors.RANKING_METRICS)
         parser.add_argument("--format", default="json", choices=["json", "table", "xlsx"])
         parser.add_argument("--output", help="file to write (required for xlsx)")
@@ -47,7 +49,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         name = opts["name"]
         try:
-            if name == "ranking":
+            if name == "handbook":
+                if not opts["on"]:
+                    raise CommandError("--on is required")
+                report = report_handbook(org=self._unit(opts["org"], "--org"), on=opts["on"])
+            elif name == "ranking":
                 if not opts["year"]:
                     raise CommandError("--year is required")
                 report = selectors.report_ranking(
