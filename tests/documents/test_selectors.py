@@ -101,7 +101,10 @@ def test_reading_figures_per_unit_unread_list_and_median(world):
     rows = {r["org"].code: (r["received"], r["read"]) for r in selectors.reading_by_unit(doc)}
     assert rows == {"C1": (2, 1), "C2": (1, 1)}
     assert [m.pk for m in selectors.unread_members(doc)] == [duc.pk]
-    assert selectors.median_time_to_read(doc) == dt.timedelta(hours=3)
+    assert selectors.median_time_to_read(doc) == dt.timedelta(hours=3)  # (2 + 4) / 2
+    document_read(member=duc, document=doc, read_at=start + dt.timedelta(hours=10), offline=True)
+    assert selectors.median_time_to_read(doc) == dt.timedelta(hours=4)  # the middle of 2, 4, 10
+    assert {r["org"].code: r["read"] for r in selectors.reading_by_unit(doc)} == {"C1": 2, "C2": 1}
     # Received counts members now: one who leaves no longer counts.
     Member.objects.filter(pk=duc.pk).update(status="removed")
     assert {r["org"].code: r["received"] for r in selectors.reading_by_unit(doc)} == {

@@ -129,7 +129,8 @@ class _SummaryPage:
     summaries (with the member's reading state in one more query)."""
 
     def __init__(self, member: Member, qs: QuerySet[Document]) -> None:
-        self.member, self.qs = member, qs
+        # a summary shows neither the text nor its folded copy: leave them in the database
+        self.member, self.qs = member, qs.defer("body", "search_text")
 
     def __len__(self) -> int:
         return self.qs.count()

@@ -145,7 +145,8 @@ def detail_view(request: HttpRequest, document_id: int) -> HttpResponse:
     units = selectors.reading_by_unit(document)
     received = sum(u["received"] for u in units)
     read = sum(u["read"] for u in units)
-    unread = Paginator(selectors.unread_members(document), 50).get_page(request.GET.get("page"))
+    unread = KnownCountPaginator(selectors.unread_members(document), 50, count=received - read)
+    unread_page = unread.get_page(request.GET.get("page"))
     audience = selectors.audience_describe(document)
     context = {
         "document": document,
@@ -157,13 +158,25 @@ def detail_view(request: HttpRequest, document_id: int) -> HttpResponse:
         "received": received,
         "read": read,
         "median": _duration(selectors.median_time_to_read(document)),
-        "page": unread,
+        "page": unread_page,
         "can_write": scope.can_write_path(document.issuer.path) and document.is_active,
     }
     template = (
         "documents/_unread.html" if request.headers.get("HX-Request") else "documents/detail.html"
     )
     return render(request, template, context)
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (the unread members are received − read, already known)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known
 
 
 @login_required
