@@ -55,5 +55,14 @@ e2e: $(BIN)/.dev ## Browser tests: Playwright driving Debian's Chromium
 
 bench: $(BIN)/.dev ## Benchmarks (not part of the tests); results go in docs/benchmarks.md
 	DATABASE_URL=$$(bash scripts/pg-test-server) $(BIN)/python bench/run.py
+	DATABASE_URL=$$(bash scripts/pg-test-server) $(BIN)/python bench/documents.py
+	DATABASE_URL=$$(bash scripts/pg-test-server) $(BIN)/python bench/import_speed.py
 
-.PHONY: help install run demo lint test test-pg e2e bench
+$(BIN)/.bench: $(BIN)/.dev requirements-bench.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+national: $(BIN)/.bench ## The national-scale report benchmark (5.6M members; ~35 min, ~22 GB)
+	DATABASE_URL=$$(bash scripts/pg-test-server) $(BIN)/python bench/national.py
+
+.PHONY: help install run demo lint test test-pg e2e bench national

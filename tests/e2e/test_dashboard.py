@@ -118,3 +118,21 @@ def test_the_dashboard_fits_a_360px_phone(phone_session: Session, e2e_world: Wor
     expect(page.locator("[data-testid=export-members-csv]")).to_be_visible()
     _no_horizontal_scroll(tab)
     tab.assert_no_console_errors()
+
+
+def test_the_handbook_adoption_page_opens_from_the_dashboard_and_draws_its_chart(
+    session: Session, e2e_world: World
+):
+    tab = session.new_tab()
+    page = tab.page
+    session.log_in(tab, "olga")
+    bt = e2e_world.org("BT")
+    page.goto(session.url(f"/reports/{bt.pk}/"))
+    with page.expect_navigation():
+        page.locator("[data-testid=handbook-link]").click()
+    expect(page).to_have_url(_path(session, f"/reports/{bt.pk}/handbook/"))
+    expect(page.locator("[data-testid=handbook-ranking] tbody tr")).to_have_count(2)
+    expect(page.locator("#chart-handbook")).to_be_visible()
+    drawn = page.evaluate("() => { const c = Chart.getChart('chart-handbook'); return !!c }")
+    assert drawn
+    tab.assert_no_console_errors()

@@ -103,3 +103,13 @@ def test_the_office_page_shows_the_figures_and_the_ranking(adoption, client_for)
     assert [r["org"] for r in page.context["ranking"]] == ["D1", "D2"]
     assert page.context["report"]["activated"] == 2
     assert client_for("bob").get(f"/reports/{adoption.org('D1').pk}/handbook/").status_code == 404
+    chart = page.context["chart_data"]
+    assert chart["labels"] == ["Huyện ủy A", "Huyện ủy B"] and chart["values"] == [66.67, 0.0]
+    html = page.content.decode()
+    assert 'id="chart-handbook"' in html and 'id="handbook-data"' in html
+
+
+def test_the_dashboard_links_the_adoption_page(world, client_for):
+    bt = world.org("BT")
+    html = client_for("olga").get(f"/reports/{bt.pk}/").content.decode()
+    assert f'href="/reports/{bt.pk}/handbook/"' in html

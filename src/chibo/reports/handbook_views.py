@@ -25,11 +25,18 @@ def handbook_view(request: HttpRequest, org_id: int) -> HttpResponse:
     org = access_org(request.scope, org_id)  # type: ignore[attr-defined]
     form = DayForm(request.GET or None)
     on = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
+    ranking = handbook_ranking(parent=org, on=on)
     context = {
         "org": org,
         "form": form,
         "on": on,
         "report": report_handbook(org=org, on=on),
-        "ranking": handbook_ranking(parent=org, on=on),
+        "ranking": ranking,
+        "chart_data": {
+            "labels": [r["unit"].name for r in ranking],
+            "values": [float(r["activated_percent"] or 0) for r in ranking],
+            "label": _("Activated (%)"),
+        },
+        "chart_height": 80 + 28 * len(ranking),
     }
     return render(request, "reports/handbook.html", context)

@@ -137,7 +137,9 @@ def report_ranking(*, parent: Organization, year: int, metric: str) -> dict[str,
     values: dict[int, Decimal | None] = {c.pk: None for c in children}
     if metric == "admission_rate" and children:
         sums = (
-            OrgPeriodStat.objects.filter(org__in=children)
+            OrgPeriodStat.objects.filter(
+                org__in=children, metric__in=("live", "admitted"), day__lte=end
+            )
             .values("org_id")
             .annotate(
                 at_start=Sum("value", filter=Q(metric="live", day__lt=start)),
