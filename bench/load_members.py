@@ -2,7 +2,7 @@
 
 Deterministic for a seed (one `random.Random(seed)` drives everything). The rows are written
 straight into the tables Django's migrations created (`orgs_organization`, `members_member`);
-the name keys come from the real helpers (`chibo.core.text.sort_key` and `fold`) and the paths
+the name keys come from the real helpers (`chibo.core.text.sort_key` and `search_key`) and the paths
 from `chibo.orgs.models.encode_step`, so the data is what the application itself would write.
 
 Shape: one central root, `provinces` provinces (63 for the national set, 1 for a province-sized
@@ -13,7 +13,9 @@ one cell per 33 members (≈30,000 cells for 1,000,000 members). Members belong 
 Speed: the secondary indexes of `members_member` (trigram GIN, sort key, foreign keys…) are
 dropped before COPY and rebuilt afterwards from their own definitions (`pg_get_indexdef`), which
 is several times faster than maintaining them row by row; the unique constraints stay, so the
-data is still checked. `VACUUM (ANALYZE)` runs at the end.
+data is still checked. The triggers that keep the table of distinct names (`members_searchname`,
+migration members 0005) are switched off during COPY and the table is filled with one
+INSERT … SELECT DISTINCT afterwards. `VACUUM (ANALYZE)` runs at the end.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 
 from django.db import transaction
 
-from chibo.core.text import fold, sort_key
+from chibo.core.text import search_key, sort_key
 from chibo.orgs.models import encode_step
 
 # --------------------------------------------------------------------------------------------
@@ -389,7 +391,7 @@ def member_lines(rng: random.Random, tree: Tree, members: int) -> Iterator[str]:
         got = keys.get(name_key)
         if got is None:
             full = " ".join(p for p in (family, middle, given) if p)
-            got = keys[name_key] = (sort_key(given, family, middle), fold(full))
+            got = keys[name_key] = (sort_key(given, family, middle), search_key(full))
         skey, search = got
         age = min(95, 19 + int(rng.expovariate(1 / 24)))
         birth = today - dt.timedelta(days=age * 365 + rng.randrange(365))
@@ -481,6 +483,11 @@ def secondary_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
     return list(cursor.fetchall())
 
 
+def _has_table(cursor: Any, table: str) -> bool:
+    cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [table])
+    return bool(cursor.fetchone()[0])
+
+
 @dataclass
 class LoadReport:
     members: int
@@ -511,12 +518,20 @@ def load(connection: Any, *, members: int, provinces: int, seed: int) -> LoadRep
         indexes = secondary_indexes(cur, "members_member")
         for name, _definition in indexes:
             cur.execute(f'DROP INDEX "{name}"')
+        cur.execute("ALTER TABLE members_member DISABLE TRIGGER USER")
         _copy(cur, "members_member", MEMBER_COLUMNS, member_lines(rng, tree, members))
+        cur.execute("ALTER TABLE members_member ENABLE TRIGGER USER")
         seconds["generate + copy members"] = time.perf_counter() - t
 
         t = time.perf_counter()
         for _name, definition in indexes:
             cur.execute(definition)
+        if _has_table(cur, "members_searchname"):
+            cur.execute(
+                "INSERT INTO members_searchname (sort_key, search_name) "
+                "SELECT DISTINCT sort_key, search_name FROM members_member "
+                "ON CONFLICT DO NOTHING"
+            )
         seconds["rebuild indexes"] = time.perf_counter() - t
 
         for table in ("orgs_organization", "members_member"):
@@ -528,6 +543,8 @@ def load(connection: Any, *, members: int, provinces: int, seed: int) -> LoadRep
     with connection.cursor() as cur:
         cur.execute("VACUUM (ANALYZE) orgs_organization")
         cur.execute("VACUUM (ANALYZE) members_member")
+        if _has_table(cur, "members_searchname"):
+            cur.execute("VACUUM (ANALYZE) members_searchname")
     seconds["vacuum analyze"] = time.perf_counter() - t
     seconds["total"] = time.perf_counter() - t0
     return LoadReport(
@@ -540,10 +557,13 @@ def load(connection: Any, *, members: int, provinces: int, seed: int) -> LoadRep
 
 
 def table_sizes(connection: Any) -> list[dict[str, Any]]:
-    """Heap, index and total size of the two big tables and of each member index."""
+    """Heap, index and total size of the big tables and of each member index."""
     rows = []
     with connection.cursor() as cur:
-        for table in ("orgs_organization", "members_member"):
+        tables = ["orgs_organization", "members_member"]
+        if _has_table(cur, "members_searchname"):
+            tables.append("members_searchname")
+        for table in tables:
             cur.execute(
                 "SELECT pg_relation_size(%s::regclass), pg_indexes_size(%s::regclass), "
                 "pg_total_relation_size(%s::regclass), (SELECT count(*) FROM " + table + ")",

@@ -12,7 +12,9 @@ side and a second run reuses them; `--reload` rebuilds.
 What is measured (see docs/benchmarks.md):
 1. load time and table sizes (bench/load_members.py: COPY, indexes rebuilt, VACUUM ANALYZE);
 2. member search through the real selector `member_list` the way the list page evaluates it
-   (first page of 50 rows + the capped count), ~200 realistic queries, per scope;
+   (first page of 50 rows + the count capped at 1,000, ids from `member_ids`, rows fetched by
+   id with `member_rows`),
+   ~200 realistic queries, per scope;
 3. the member-list page server time through django.test.Client;
 4. `chibo demo --seed 1 --members 40000` on a fresh SQLite file, when that command exists.
 """
@@ -254,11 +256,17 @@ def make_queries(prefix: str, seed: int, n: int = 200) -> list[tuple[str, str]]:
 
 
 def list_page(scope: Any, filters: Any) -> tuple[int, int]:
-    from chibo.members.pagination import CappedPaginator
-    from chibo.members.selectors import member_list
+    from chibo.members.pagination import COUNT_CAP, TEXT_COUNT_CAP, CappedPaginator
+    from chibo.members.selectors import member_ids, member_list, member_rows
 
     qs = member_list(scope=scope, filters=filters)
-    page = CappedPaginator(qs, 50).get_page(None)
+    page = CappedPaginator(
+        qs,
+        50,
+        cap=TEXT_COUNT_CAP if filters.query.strip() else COUNT_CAP,
+        ids=lambda offset, limit: member_ids(members=qs, offset=offset, limit=limit),
+        rows=lambda ids: member_rows(scope=scope, ids=ids),
+    ).get_page(None)
     rows = list(page.object_list)
     for m in rows:
         _ = m.org.name

@@ -10,7 +10,7 @@ from django.db.models.functions import Collate
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chibo.core.text import fold, sort_key, split_full_name
+from chibo.core.text import fold, search_key, search_words, sort_key, split_full_name
 from chibo.members.models import Member
 from chibo.members.services import member_create
 
@@ -65,6 +65,37 @@ def test_folding_is_idempotent_and_leaves_no_combining_marks(text):
     assert fold(once) == once
     assert not any(unicodedata.combining(ch) for ch in once)
     assert "đ" not in once
+
+
+# --- the search key: folded words, each after a space ---------------------------------
+
+
+def test_the_search_key_puts_a_space_before_every_word():
+    # given a name with tones, marks and đ
+    # then every word, the first too, follows a space, so " w" finds word starts only
+    assert search_key("Nguyễn Văn Đức") == " nguyen van duc"
+    assert search_key("  ĐẶNG   Thị  Ánh ") == " dang thi anh"
+
+
+def test_an_empty_name_has_an_empty_search_key():
+    assert search_key("") == search_key("   ") == ""
+
+
+def test_the_query_words_are_looked_for_at_word_starts():
+    assert search_words("Nguyễn  văn Đ") == [" nguyen", " van", " d"]
+    assert search_words("   ") == []
+
+
+@given(
+    st.lists(st.sampled_from(["Nguyễn", "Văn", "Thị", "Đức", "Ánh", "Thanh", "Ưng"]), min_size=1)
+)
+def test_a_word_is_found_exactly_when_a_name_word_starts_with_it(words):
+    name = " ".join(words)
+    key = search_key(name)
+    for query in ("ng", "an", "thanh", "du", "ung", "h"):
+        (word,) = search_words(query)
+        expected = any(fold(w).startswith(query) for w in words)
+        assert (word in key) == expected, (name, query)
 
 
 # --- letters, then tones ---------------------------------------------------------------

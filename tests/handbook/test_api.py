@@ -154,3 +154,16 @@ def test_someone_without_a_member_record_has_no_handbook(client_for, docs, perso
 def test_anonymous_callers_are_refused(client, docs):
     assert client.get(f"{API}/documents").status_code == 401
     assert client.post(f"{API}/reads", "{}", content_type="application/json").status_code == 401
+
+
+def test_a_body_that_is_not_json_is_a_translated_400(world, client_for):
+    client = client_for("minh")
+    response = client.post(
+        "/api/v1/handbook/reads", data=b"\x00", content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "bad_request",
+        "message": "The request body is not valid JSON.",
+    }

@@ -1,25 +1,43 @@
 """Reads of members, always within a scope (chibo.members.selectors)."""
 
 import datetime as dt
+import random
 
 import pytest
+from django.db import connection
 from django.http import Http404
 
 from chibo.accounts.access import scope_for
 from chibo.core.scope import Scope
-from chibo.members.models import Member
+from chibo.core.text import search_words
+from chibo.members import selectors
+from chibo.members.interchange.base import ImportContext
+from chibo.members.interchange.importers import import_file
+from chibo.members.models import LIVE_STATUSES, Member
 from chibo.members.selectors import (
     MemberFilters,
     live_counts,
     member_get,
     member_history,
+    member_ids,
     member_list,
+    member_rows,
     status_counts,
 )
-from chibo.members.services import event_record, event_void, member_create
+from chibo.members.services import (
+    event_record,
+    event_void,
+    member_create,
+    member_update,
+    org_merge,
+)
+from chibo.orgs.services import Decision
+
+from .test_interchange_readers import write_csv
 
 D = dt.date
 TODAY = D(2026, 11, 25)
+DECISION = Decision(number="45-QĐ/HU", date=D(2026, 1, 15), issuer="Huyện ủy A")
 
 
 def names(qs) -> list[str]:
@@ -259,3 +277,205 @@ def test_status_counts_cover_every_status(world):
     assert counts["deceased"] == 1
     assert counts["expelled"] == 0
     assert set(counts) == {s for s, _label in Member._meta.get_field("status").choices}
+
+
+# --- search: each word at the start of a word of the name -----------------------------------
+
+
+@pytest.fixture
+def more_names(world):
+    add(world, "C2", "T-THANH", "Phạm Văn Thanh")
+    add(world, "C2", "T-ANH", "Đỗ Thị Ánh", gender="female")
+    add(world, "C3", "T-KHANH", "Võ Khánh")
+    return world
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("anh", ["Đỗ Thị Ánh"]),  # not Thanh, not Khánh
+        ("an", ["Đỗ Thị Ánh"]),
+        ("han", []),
+        ("uc", []),
+        ("thanh", ["Phạm Văn Thanh"]),
+        ("nguy", ["Nguyễn Văn Đức", "Nguyễn Văn Minh"]),  # the first word half typed
+        ("nguyen van d", ["Nguyễn Văn Đức"]),  # the last word half typed
+        ("đ", ["Đỗ Thị Ánh", "Nguyễn Văn Đức"]),  # đ folds to d
+        ("Đỗ ÁNH", ["Đỗ Thị Ánh"]),
+        ("minh van", ["Nguyễn Văn Minh"]),  # in any order
+        ("van van", ["Nguyễn Văn Đức", "Nguyễn Văn Minh", "Phạm Văn Thanh"]),
+    ],
+)
+def test_each_word_matches_the_start_of_a_word_of_the_name(more_names, query, expected):
+    assert listed(more_names, query=query) == expected
+
+
+def test_a_word_with_like_wildcards_is_matched_literally(more_names):
+    assert listed(more_names, query="a%") == []
+    assert listed(more_names, query="_nh") == []
+    assert listed(more_names, query="\\") == []
+
+
+# --- how the rows are read: every way gives the same rows ----------------------------------
+#
+# On PostgreSQL member_list reads the whole tree, a large subtree or a small one in different
+# ways (the comment above `NAME_SET_MAX` in the selectors); these tests force each way and
+# compare with a plain Python reading. On SQLite there is one way, checked the same.
+
+FAMILIES = ["Nguyễn", "Trần", "Lê", "Đặng", "Vũ", "Thân"]
+MIDDLES = ["Văn", "Thị", "Hữu", "Ngọc", ""]
+GIVENS = ["Anh", "Ánh", "Thanh", "Đức", "Dũng", "Lan", "Vy", "Yến", "Thu", "Thư"]
+QUERIES = ["", "nguyen", "van", "thi a", "tran t", "a", "d", "le thi", "vy", "thu", "zz", "X-003"]
+FORCED = ["as chosen", "by name", "unit by unit", "name order walk"]
+
+
+@pytest.fixture
+def crowd(world):
+    rng = random.Random(5)
+    for i in range(50):
+        name = " ".join(p for p in (rng.choice(FAMILIES), rng.choice(MIDDLES), rng.choice(GIVENS)))
+        member = add(world, rng.choice(["C1", "C2", "C3"]), f"X-{i:03d}", name)
+        if i % 9 == 0:
+            event_record(actor=None, member=member, kind="died", date=D(2024, 1, 1))
+    return world
+
+
+@pytest.fixture(params=FORCED)
+def reading(request, monkeypatch):
+    way = request.param
+    if way != "as chosen" and connection.vendor != "postgresql":
+        pytest.skip("SQLite has one way of reading")
+    if way == "by name":
+        monkeypatch.setattr(selectors, "_reading_by_name_is_cheaper", lambda prefixes: True)
+    elif way == "unit by unit":
+        monkeypatch.setattr(selectors, "_reading_by_name_is_cheaper", lambda prefixes: False)
+    elif way == "name order walk":
+        monkeypatch.setattr(selectors, "NAME_SET_MAX", 0)
+    return way
+
+
+def reference(scope: Scope, *, query: str, org=None, status="live") -> list[int]:
+    """What the list must hold, read the slow and obvious way."""
+    words = search_words(query)
+    exact = len(words) == 1 and any(ch.isdigit() for ch in query)
+    rows = []
+    for m in Member.objects.select_related("org"):
+        seen = scope.can_read_path(m.org.path) or m.pk == scope.member_id
+        if org is not None:
+            seen = seen and m.org.path.startswith(org.path)
+        live = m.status in LIVE_STATUSES if status == "live" else True
+        if exact:
+            found = query.strip() in (m.member_code, m.card_number, m.national_id)
+        else:
+            found = all(w in m.search_name for w in words)
+        if seen and live and found:
+            rows.append((m.sort_key, m.pk))
+    return [pk for _key, pk in sorted(rows)]
+
+
+@pytest.mark.parametrize("persona", ["olga", "alice", "bob", "sam", "minh", "charlie"])
+def test_every_way_of_reading_lists_the_same_members(reading, crowd, persona):
+    scope = scope_for(crowd.users[persona])
+    for query in QUERIES:
+        filters = MemberFilters(query=query, status="live")
+        members = member_list(scope=scope, filters=filters)
+        expected = reference(scope, query=query)
+        assert [m.pk for m in members] == expected, query
+        assert members.count() == len(expected), query
+        for offset, limit in ((0, 1001), (0, 5), (3, 4), (40, 10)):
+            ids = member_ids(members=members, offset=offset, limit=limit)
+            assert ids == expected[offset : offset + limit], (query, offset, limit)
+
+
+@pytest.mark.parametrize(
+    ("persona", "unit"), [("olga", "D1"), ("olga", "BT"), ("alice", "G1"), ("alice", "BT")]
+)
+def test_every_way_of_reading_a_units_subtree_lists_the_same_members(reading, crowd, persona, unit):
+    scope = scope_for(crowd.users[persona])
+    org = crowd.org(unit)
+    for query in QUERIES:
+        members = member_list(scope=scope, filters=MemberFilters(org=org, query=query))
+        expected = reference(scope, query=query, org=org, status="any")
+        assert [m.pk for m in members] == expected, query
+        assert member_ids(members=members, offset=2, limit=7) == expected[2:9], query
+
+
+def test_a_scope_of_units_and_ones_own_record_reads_both(reading, crowd):
+    # (an officer of D2 who is also the member Minh, in C1)
+    minh = crowd.members["minh"]
+    scope = Scope(read_prefixes=(crowd.org("D2").path,), member_id=minh.pk)
+    for query in QUERIES:
+        members = member_list(scope=scope, filters=MemberFilters(query=query, status="live"))
+        expected = reference(scope, query=query)
+        assert [m.pk for m in members] == expected, query
+        assert member_ids(members=members, offset=0, limit=100) == expected, query
+    assert minh.pk in [m.pk for m in member_list(scope=scope, filters=MemberFilters())]
+
+
+def test_the_rows_of_a_page_are_fetched_within_the_scope(crowd):
+    alice, olga = scope_for(crowd.users["alice"]), scope_for(crowd.users["olga"])
+    everyone = [m.pk for m in member_list(scope=olga, filters=MemberFilters())]
+    rows = member_rows(scope=alice, ids=everyone)
+    assert set(rows) == set(reference(alice, query="", status="any"))
+    assert all(m.org.path.startswith(crowd.org("D1").path) for m in rows.values())
+
+
+# --- the names a search reads stay complete under every write --------------------------------
+
+
+def found(world, query: str, persona: str = "olga") -> list[str]:
+    """The names on the first page of the list for this search, as the list page reads it."""
+    scope = scope_for(world.users[persona])
+    members = member_list(scope=scope, filters=MemberFilters(query=query))
+    ids = member_ids(members=members, offset=0, limit=50)
+    rows = member_rows(scope=scope, ids=ids)
+    return [rows[pk].full_name for pk in ids]
+
+
+def test_a_new_member_is_found_at_once(reading, world):
+    add(world, "C3", "NEW-1", "Quách Thị Yến", gender="female")
+    assert found(world, "quach yen") == ["Quách Thị Yến"]
+    assert found(world, "yen", "bob") == ["Quách Thị Yến"]
+    assert found(world, "yen", "alice") == []
+
+
+def test_a_renamed_member_is_found_by_the_new_name_only(reading, world):
+    duc = world.members["duc"]
+    member_update(actor=None, member=duc, version=duc.version, given_name="Dũng", family_name="Lý")
+    assert found(world, "ly van dung") == ["Lý Văn Dũng"]
+    assert found(world, "nguyen van duc") == []
+    assert found(world, "dung", "alice") == ["Lý Văn Dũng"]
+
+
+def test_a_member_moved_by_a_merge_is_found_in_the_new_unit(reading, world):
+    org_merge(actor=None, sources=[world.org("C2")], target=world.org("C1"), decision=DECISION)
+    assert found(world, "tran thi lan", "sam") == ["Trần Thị Lan"]
+    olga = scope_for(world.users["olga"])
+    members = member_list(scope=olga, filters=MemberFilters(org=world.org("C1"), query="lan"))
+    assert names(members) == ["Trần Thị Lan"]
+
+
+def test_an_imported_member_is_found_by_every_word(world, tmp_path):
+    header = ["member_id", "full_name", "birth_date", "gender", "org_code", "admitted_on"]
+    row = ["M-900", "Phạm Thị Hoa", "1990-06-05", "female", "C1", "2015-02-01"]
+    path = write_csv(tmp_path / "roster.csv", [header, row])
+    with path.open("rb") as source:
+        report = import_file(kind="members", source=source, name=path.name, ctx=ImportContext())
+    assert report.errors == []
+    assert found(world, "hoa") == ["Phạm Thị Hoa"]
+    assert found(world, "pham thi") == ["Phạm Thị Hoa"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the table of names is PostgreSQL's")
+def test_the_table_of_names_holds_every_name_ever_written(world):
+    def table() -> set[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT sort_key, search_name FROM members_searchname")
+            return set(cursor.fetchall())
+
+    member = add(world, "C2", "NEW-2", "Kiều Văn Sơn")
+    assert (member.sort_key, member.search_name) in table()
+    # a row written without the model (as the imports write them) is followed too
+    Member.objects.filter(pk=member.pk).update(sort_key="zz", search_name=" kieu van son x")
+    assert ("zz", " kieu van son x") in table()
+    assert {(m.sort_key, m.search_name) for m in Member.objects.all()} <= table()

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from chibo.core.errors import RuleViolation, StaleEdit
 from chibo.core.models import AuditEntry
-from chibo.core.text import fold, sort_key
+from chibo.core.text import search_key, sort_key
 from chibo.members.models import Member, MemberEvent
 from chibo.members.services import member_create, member_update
 from chibo.orgs.models import Organization
@@ -80,7 +80,7 @@ def test_it_stores_the_sort_and_search_keys(world):
     member = create(world, family_name=" Nguyễn ", middle_name="Văn  Hữu", given_name="Đức")
     assert member.full_name == "Nguyễn Văn Hữu Đức"
     assert member.sort_key == sort_key("Đức", "Nguyễn", "Văn Hữu")
-    assert member.search_name == fold("Nguyễn Văn Hữu Đức") == "nguyen van huu duc"
+    assert member.search_name == search_key("Nguyễn Văn Hữu Đức") == " nguyen van huu duc"
 
 
 @pytest.mark.parametrize("national_id", ["12345", "0123456789012", "01234567890a", "0123 456 789"])
@@ -218,7 +218,7 @@ def test_it_updates_personal_data_with_an_audit_row_of_before_and_after(world):
     assert updated.given_name == "Dũng"
     assert updated.phone == "0909 123 456"
     assert updated.version == opened.version + 1
-    assert updated.search_name == "nguyen van dung"
+    assert updated.search_name == " nguyen van dung"
     assert updated.sort_key == sort_key("Dũng", "Nguyễn", "Văn")
     entry = AuditEntry.objects.get(action="member.update", object_id=str(duc.pk))
     assert entry.actor == alice

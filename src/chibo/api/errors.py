@@ -39,8 +39,16 @@ class InvalidOut(Schema):
 
 # The responses every route may give besides its own 200.
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+# …and a route that reads a JSON body also says when the body is not JSON at all.
+BODY_ERRORS: dict[int, type[Schema]] = {400: ErrorOut, **ERRORS}
 
-HTTP_CODES = {401: "unauthorized", 403: "permission_denied", 404: "not_found", 429: "throttled"}
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "permission_denied",
+    404: "not_found",
+    429: "throttled",
+}
 
 
 def _field_message(error: dict[str, Any]) -> str:
@@ -119,7 +127,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return respond(request, exc.status_code, HTTP_CODES.get(exc.status_code, "error"), str(exc))
+        message = str(exc)
+        if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+            message = _("The request body is not valid JSON.")  # ninja's own, untranslated
+        return respond(request, exc.status_code, HTTP_CODES.get(exc.status_code, "error"), message)
 
     @api.exception_handler(ValidationError)
     def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:

@@ -20,7 +20,7 @@ from chibo.documents.models import Document
 from chibo.members.models import Member
 
 from .auth import request_scope
-from .errors import ERRORS
+from .errors import BODY_ERRORS, ERRORS
 from .pagination import CappedLimitOffset
 from .schemas import MAX_ID, SearchText
 
@@ -219,7 +219,7 @@ def download_attachment(request: HttpRequest, attachment_id: AttachmentId) -> An
     )
 
 
-@handbook_router.post("/reads", response={200: OfflineReadsOut, **ERRORS})
+@handbook_router.post("/reads", response={200: OfflineReadsOut, **BODY_ERRORS})
 def record_reads(request: HttpRequest, payload: OfflineReadsIn) -> Any:
     """Readings made offline, with the phone's time of each. Sending the same ones again
     changes nothing; a document that is not (or no longer) yours is listed as unknown."""

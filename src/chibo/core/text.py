@@ -2,6 +2,8 @@
 
 Folding drops tones and letter marks and lowers case, so "Nguyễn Văn Đức" becomes
 "nguyen van duc". Note that đ/Đ has no Unicode decomposition and is mapped by hand.
+For search a name is stored folded after one space (" nguyen van duc"): every word then
+follows a space, and a query word is looked for as " word", which matches word starts only.
 
 The sort key orders names the way a Vietnamese reader expects: by letters first, with
 a < ă < â, d < đ, e < ê, o < ô < ơ, u < ư, then by tones (none, huyền, hỏi, ngã, sắc,
@@ -27,6 +29,21 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
+
+
+def search_key(name: str) -> str:
+    """The stored search form of a name: folded, after a leading space (" nguyen van duc").
+
+    A query word `w` then matches the start of any word of the name, the first included, as
+    the substring " w": "duc" and "nguy" find "Nguyễn Văn Đức", "anh" does not find "Thanh".
+    """
+    folded = fold(name)
+    return f" {folded}" if folded else ""
+
+
+def search_words(query: str) -> list[str]:
+    """The words of a search query as they must appear in a search key: " w" for each word."""
+    return [f" {word}" for word in fold(query).split()]
 
 
 def _code(n: int) -> str:

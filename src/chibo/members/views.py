@@ -15,7 +15,7 @@ from chibo.orgs.selectors import org_list
 
 from . import forms, selectors, services
 from .models import Member, MemberEvent
-from .pagination import CappedPaginator
+from .pagination import COUNT_CAP, TEXT_COUNT_CAP, CappedPaginator
 
 
 def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -60,11 +60,27 @@ def list_view(request: HttpRequest) -> HttpResponse:
         age_band=data.get("age") or "",
         admission_year=data.get("year"),
     )
-    members = selectors.member_list(scope=_scope(request), filters=filters)
-    page = CappedPaginator(members, 50).get_page(request.GET.get("page"))
+    scope = _scope(request)
+    members = selectors.member_list(scope=scope, filters=filters)
+    searching = bool(filters.query.strip())
+    paginator = CappedPaginator(
+        members,
+        50,
+        # past a thousand matches a search is to be narrowed, not paged through
+        cap=TEXT_COUNT_CAP if searching else COUNT_CAP,
+        ids=lambda offset, limit: selectors.member_ids(members=members, offset=offset, limit=limit),
+        rows=lambda ids: selectors.member_rows(scope=scope, ids=ids),
+    )
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"org": org, "form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "org": org,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "searching": searching,
+    }
     template = "members/_rows.html" if request.headers.get("HX-Request") else "members/list.html"
     return render(request, template, context)
 

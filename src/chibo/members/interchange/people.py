@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from chibo.core.text import fold, sort_key, split_full_name
+from chibo.core.text import search_key, sort_key, split_full_name
 
 from ..models import Member, Occupation
 from ..rules import MemberState
@@ -67,7 +67,7 @@ class NameKeys:
         keys = self.cache.get(name)
         if keys is None:
             full = " ".join(p for p in name if p)
-            keys = self.cache[name] = (sort_key(given, family, middle), fold(full))
+            keys = self.cache[name] = (sort_key(given, family, middle), search_key(full))
         return keys
 
 
