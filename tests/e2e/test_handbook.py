@@ -27,7 +27,7 @@ def test_a_member_reads_offline_and_the_office_sees_the_reading(phone_session, e
     with page.expect_navigation():
         page.press("#id_password", "Enter")
     expect(page.locator("html")).to_have_attribute("lang", "vi")
-    expect(page.locator("body")).to_have_attribute("data-sw", "registered")
+    expect(page.locator("body")).to_have_attribute("data-sw", "registered", timeout=30_000)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.reload()  # now controlled by the service worker
     page.wait_for_function("navigator.serviceWorker.controller !== null")
@@ -51,13 +51,17 @@ def test_a_member_reads_offline_and_the_office_sees_the_reading(phone_session, e
     page.goto(session.url(f"/handbook/#/doc/{doc.pk}"))
     expect(page.locator("article h1")).to_have_text(doc.title)
     expect(page.locator("#network")).to_be_visible()
+    # the app queues the reading once the page is shown; wait for it rather than race it
+    page.wait_for_function(
+        "JSON.parse(localStorage.getItem('chibo-handbook-reads') || '[]').length > 0"
+    )
     queue = json.loads(page.evaluate("localStorage.getItem('chibo-handbook-reads')"))
     assert [r["document_id"] for r in queue] == [doc.pk]
 
     # Back online: the queue is sent.
     session.context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(page.locator("body")).to_have_attribute("data-queue", "0")
+    expect(page.locator("body")).to_have_attribute("data-queue", "0", timeout=30_000)
     receipt = ReadReceipt.objects.get(document=doc)
     assert receipt.member_id == world.members["minh"].pk and receipt.offline
 
