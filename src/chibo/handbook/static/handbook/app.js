@@ -40,7 +40,13 @@
     reads.push(earlier || { document_id: documentId, read_at: new Date().toISOString() });
     localStorage.setItem(QUEUE, JSON.stringify(reads));
   }
-  async function flush() {
+  // One sending at a time: the browser's own "online" event and a page load may both ask.
+  let flushing = null;
+  function flush() {
+    if (!flushing) flushing = send().finally(() => { flushing = null; });
+    return flushing;
+  }
+  async function send() {
     const reads = queued();
     if (!reads.length || !navigator.onLine) return;
     try {
