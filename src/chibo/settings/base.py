@@ -106,6 +106,10 @@ USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 FORMAT_MODULE_PATH = ["chibo.formats"]
 
+# The member indexes carry extra columns (INCLUDE) to speed PostgreSQL; SQLite builds them
+# without those columns by design, which is what this warning says on every command.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 # Documents: attachments are PDF files (checked by their first bytes) up to this size.
 DOCUMENT_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("DOCUMENT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
