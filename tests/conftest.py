@@ -18,6 +18,7 @@ import pytest
 
 from chibo.accounts.models import Role, User
 from chibo.accounts.services import role_grant, user_create
+from chibo.core.workdays import holiday_set_clear
 from chibo.members.models import Member
 from chibo.members.services import member_create
 from chibo.orgs.models import Organization
@@ -35,6 +36,13 @@ def _tasks_run_at_once(settings: Any) -> None:
     for whichever test the same worker runs next.
     """
     settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture(autouse=True)
+def _holidays_read_afresh() -> None:
+    """Each test reads the public holidays from its own database: a holiday a test saved
+    (and rolled back) must not stay in the process's copy for the next test."""
+    holiday_set_clear()
 
 
 PASSWORD = "correct horse battery"

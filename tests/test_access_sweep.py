@@ -43,6 +43,13 @@ from chibo.members.forms import MemberEditForm
 from chibo.members.models import LIVE_STATUSES, ImportJob, Member, MemberEvent
 from chibo.orgs.models import Organization, OrgDecision
 from chibo.orgs.services import org_establish
+from chibo.recruitment.models import (
+    Attendance,
+    AwarenessClass,
+    Candidate,
+    DossierPaper,
+    Introducer,
+)
 from chibo.targets.models import Target as UnitTarget
 from conftest import World, make_member
 from documents.helpers import issue, pdf
@@ -329,7 +336,11 @@ EXPORT = "export"
 # The handbook's manifest and service worker: the same for everyone, logged in or not, and
 # holding no data.
 PUBLIC = "public"
-WRITES = {UNIT_WRITE, MEMBER_WRITE}
+# A cell's own records of the road in (sympathizers, their papers and introducers): those
+# who write the cell, and also the cell's secretary (sam on C1).
+CELL_WRITE = "cell_write"
+CELL_KEEPERS = {("sam", "c1")}
+WRITES = {UNIT_WRITE, MEMBER_WRITE, CELL_WRITE}
 
 
 @dataclass(frozen=True)
@@ -380,6 +391,69 @@ def target_form(t: Target) -> dict[str, Any]:
             "first_year": "2024", "last_year": "", "value": "7"}  # fmt: skip
 
 
+def _early(t: Target) -> Candidate:
+    """A sympathizer of the side's cell, with an introducer and a scanned paper (made once)."""
+    c = Candidate.objects.filter(org=t.cell, stage="sympathizer").first()
+    if c is None:
+        c = Candidate.objects.create(
+            person_id=f"S-{t.cell.code}", given_name="Ứng viên", family_name="Đỗ",
+            birth_date=dt.date(2000, 1, 1), gender="male", org=t.cell, stage="sympathizer",
+            proposed_on=dt.date(2023, 1, 1), sort_key="x",
+        )  # fmt: skip
+        # two official members of the cell: one introduces already, one may be added
+        official = make_member(t.cell, f"M-INTRO-{t.cell.code}", "Đinh Văn Giới")
+        make_member(t.cell, f"M-INTRO2-{t.cell.code}", "Đinh Văn Thiệu")
+        Introducer.objects.create(candidate=c, member=official, known_since=dt.date(2020, 1, 1))
+        paper = DossierPaper(candidate=c, code="1-KNĐ", dated=dt.date(2023, 2, 1))
+        paper.file.save("don.pdf", io.BytesIO(b"%PDF-1.4 don"), save=False)
+        paper.file_name, paper.content_type = "don.pdf", "application/pdf"
+        paper.save()
+        klass = AwarenessClass.objects.create(
+            code=f"LOP-{t.cell.code}", ended_on=dt.date(2023, 3, 1), org=t.org
+        )
+        Attendance.objects.create(awareness_class=klass, candidate=c, org=t.cell, passed=True)
+    return c
+
+
+def _resolved(t: Target) -> Candidate:
+    """A person the side's cell resolved to propose, waiting for the committee (made once)."""
+    c = Candidate.objects.filter(org=t.cell, stage="cell_resolution").first()
+    return c or Candidate.objects.create(
+        person_id=f"R-{t.cell.code}", given_name="Đề nghị", family_name="Vũ",
+        birth_date=dt.date(2000, 1, 1), gender="female", org=t.cell, stage="cell_resolution",
+        cell_resolution_on=dt.date(2024, 3, 1), cell_votes_for=1, cell_official_members=1,
+        sort_key="y",
+    )  # fmt: skip
+
+
+def propose_form(t: Target) -> dict[str, Any]:
+    return {"given_name": "Mới", "family_name": "Lý", "birth_date": "01/01/2001",
+            "gender": "male", "occupation": "student", "source": "youth_union",
+            "proposed_on": DAY, "helper": ""}  # fmt: skip
+
+
+def paper_form(t: Target) -> dict[str, Any]:
+    return {"paper-code": "2-KNĐ", "paper-dated": DAY}
+
+
+def introducer_form(t: Target) -> dict[str, Any]:
+    taken = Introducer.objects.filter(candidate=_early(t)).values_list("member_id", flat=True)
+    other = Member.objects.filter(org=t.cell, status="official").exclude(pk__in=taken).first()
+    return {"intro-member": other.pk if other else "", "intro-known_since": "01/01/2020"}
+
+
+def helper_form(t: Target) -> dict[str, Any]:
+    official = Member.objects.filter(org=t.cell, status="official").first()
+    return {"helper-helper": official.pk if official else ""}
+
+
+def committee_form(t: Target) -> dict[str, Any]:
+    c = _resolved(t)
+    step = "committee_resolution"
+    return {f"{step}-on": DAY, f"{step}-votes_for": 2, f"{step}-committee_members": 3,
+            f"{step}-version": c.version}  # fmt: skip
+
+
 def _code_form(code: Callable[[Target], str]) -> Callable[[Target], dict[str, Any]]:
     return lambda t: {"target_code": code(t), **DECISION}
 
@@ -421,6 +495,8 @@ ROUTES: dict[str, Route] = {
     "reports:members_csv": Route(EXPORT, unit_filter=lambda t: {"org": t.org.pk}),
     "reports:members_pdf": Route(EXPORT, unit_filter=lambda t: {"org": t.org.pk}),
     "reports:handbook": Route(UNIT, _org),
+    "reports:recruitment": Route(UNIT, _org),
+    "reports:recruitment_export": Route(UNIT, lambda t: {"org_id": t.org.pk, "fmt": "xlsx"}),
     "documents:list": Route(LIST, unit_filter=lambda t: {"org": t.org.pk}),
     "documents:issue": Route(UNIT_WRITE, _org, form=issue_form),
     "documents:detail": Route(UNIT, _document),
@@ -433,6 +509,42 @@ ROUTES: dict[str, Route] = {
     "targets:unit": Route(UNIT, _org),
     "targets:set": Route(UNIT_WRITE, _org, form=target_form),
     "targets:remove": Route(UNIT_WRITE, _unit_target, form=lambda t: {}),
+    "recruitment:board": Route(UNIT, _org),
+    "recruitment:list": Route(UNIT, _org),
+    "recruitment:due": Route(UNIT, _org),
+    "recruitment:classes": Route(UNIT, _org),
+    "recruitment:class": Route(
+        UNIT, lambda t: {"class_id": _early(t).attendances.get().awareness_class_id}
+    ),
+    "recruitment:propose": Route(CELL_WRITE, lambda t: {"org_id": t.cell.pk}, form=propose_form),
+    "recruitment:candidate": Route(UNIT, lambda t: {"candidate_id": _early(t).pk}),
+    "recruitment:paper": Route(
+        CELL_WRITE, lambda t: {"candidate_id": _early(t).pk}, form=paper_form
+    ),
+    "recruitment:paper_file": Route(
+        UNIT, lambda t: {"paper_id": _early(t).papers.filter(code="1-KNĐ").get().pk}
+    ),
+    "recruitment:introducer": Route(
+        CELL_WRITE, lambda t: {"candidate_id": _early(t).pk}, form=introducer_form
+    ),
+    "recruitment:introducer_remove": Route(
+        CELL_WRITE,
+        lambda t: {"introducer_id": Introducer.objects.filter(candidate=_early(t)).first().pk},
+        form=lambda t: {},
+    ),
+    "recruitment:helper": Route(
+        CELL_WRITE, lambda t: {"candidate_id": _early(t).pk}, form=helper_form
+    ),
+    "recruitment:extend": Route(
+        UNIT_WRITE,
+        lambda t: {"candidate_id": _resolved(t).pk},
+        form=lambda t: {"extend-reason": "x"},
+    ),
+    "recruitment:step": Route(
+        UNIT_WRITE,
+        lambda t: {"candidate_id": _resolved(t).pk, "name": "committee_resolution"},
+        form=committee_form,
+    ),
 }
 
 # Not swept: Django's admin, the language switch, static files, and the API's own pages
@@ -464,14 +576,15 @@ def url_patterns() -> dict[str, str]:
     return found
 
 
-def expected_status(kind: str, level: str) -> int:
+def expected_status(kind: str, level: str, keeper: bool = False) -> int:
     readable = {
         UNIT: {READ, WRITE},
         MEMBER: {READ, WRITE, SELF},
         UNIT_WRITE: {WRITE},
         MEMBER_WRITE: {WRITE},
+        CELL_WRITE: {WRITE},
     }[kind]
-    return 200 if level in readable else 404
+    return 200 if level in readable or (kind == CELL_WRITE and keeper) else 404
 
 
 def url_for(name: str, t: Target) -> str:
@@ -523,6 +636,7 @@ API_ROUTES: dict[tuple[str, str], ApiRoute] = {
     ("get", "/api/v1/reports/ranking"): ApiRoute(UNIT),
     ("get", "/api/v1/reports/screening"): ApiRoute(UNIT),
     ("get", "/api/v1/reports/handbook"): ApiRoute(UNIT),
+    ("get", "/api/v1/reports/recruitment"): ApiRoute(UNIT),
     ("get", "/api/v1/handbook/documents"): ApiRoute(READER),
     ("get", "/api/v1/handbook/documents/{document_id}"): ApiRoute(READER),
     ("put", "/api/v1/handbook/documents/{document_id}/bookmark"): ApiRoute(READER),
@@ -573,6 +687,7 @@ TRACKED: list[type[Model]] = [
     Organization, OrgDecision, Member, MemberEvent, Role, User, UnitTarget
 ]  # fmt: skip
 TRACKED += [Document, DocumentVersion, AudienceRule, Attachment, ReadReceipt, Bookmark]
+TRACKED += [Candidate, AwarenessClass, Attendance, Introducer, DossierPaper]
 
 
 def snapshot() -> dict[str, Any]:
@@ -704,7 +819,7 @@ def test_objects_open_only_within_scope(sweep, name):
             url = url_for(name, t)
             before = counts()
             response = client.get(url)
-            expected = expected_status(route.kind, level)
+            expected = expected_status(route.kind, level, (persona, side) in CELL_KEEPERS)
             if response.status_code != expected:
                 failures.append(f"{persona} GET {url} ({side}): {response.status_code}≠{expected}")
             elif expected == 404 and before != counts():
@@ -740,7 +855,7 @@ def test_writes_outside_the_write_scope_are_404_and_change_nothing(sweep, name):
     for persona in PERSONAS:
         client = login_as(sweep, persona)
         for side, level in ACCESS[persona].items():
-            if level == WRITE:
+            if level == WRITE or (route.kind == CELL_WRITE and (persona, side) in CELL_KEEPERS):
                 continue
             t = target(sweep, side)
             url = url_for(name, t)

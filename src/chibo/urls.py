@@ -13,6 +13,7 @@ urlpatterns = [
     path("members/", include("chibo.members.urls")),
     path("reports/", include("chibo.reports.urls")),
     path("targets/", include("chibo.targets.urls")),
+    path("recruitment/", include("chibo.recruitment.urls")),
     path("documents/", include("chibo.documents.urls")),
     path("handbook/", include("chibo.handbook.urls")),
     path("audit/", audit_view, name="audit"),

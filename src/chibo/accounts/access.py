@@ -31,7 +31,9 @@ def scope_for(user: Any) -> Scope:
         read += root_paths
         write += root_paths
     member_id = _member_id(user)
+    cells = [r.org.path for r in roles if r.kind == Role.Kind.SECRETARY]
     return Scope(
+        cell_prefixes=minimal_prefixes(cells),
         read_prefixes=minimal_prefixes(read),
         write_prefixes=minimal_prefixes(write),
         member_id=member_id,

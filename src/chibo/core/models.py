@@ -42,3 +42,22 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise ValueError("Audit entries are append-only")
+
+
+class Holiday(models.Model):
+    """A public day off (ngày nghỉ lễ, tết), compensating days off included.
+
+    Data, not rules: seeded from `chibo.core.holidays_vn` and corrected by administrators in
+    the admin. `chibo.core.workdays` skips these days when it counts working days.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=255)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"

@@ -16,6 +16,8 @@ class Scope:
     member_id: int | None = None  # a member sees their own record
     user_id: int | None = None
     labels: tuple[str, ...] = field(default=())
+    # cells a secretary keeps (sympathizers, the cell's steps of the road in)
+    cell_prefixes: tuple[str, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -26,6 +28,10 @@ class Scope:
 
     def can_write_path(self, path: str) -> bool:
         return any(path.startswith(p) for p in self.write_prefixes)
+
+    def can_keep_cell_path(self, path: str) -> bool:
+        """The cell's own records of the road in: its secretary, or anyone writing above it."""
+        return self.can_write_path(path) or any(path.startswith(p) for p in self.cell_prefixes)
 
     def can_restructure_path(self, path: str) -> bool:
         """Units strictly below a write root may be renamed, moved, merged, split, dissolved."""

@@ -1,4 +1,5 @@
-"""`dashboard_url` for the navigation: the dashboard of the first unit of the user's scope."""
+"""`dashboard_url` and `recruitment_url` for the navigation: the pages of the first unit of
+the user's scope."""
 
 from typing import Any
 
@@ -12,11 +13,19 @@ from chibo.orgs.selectors import org_roots
 def dashboard(request: HttpRequest) -> dict[str, Any]:
     """Lazy: the query runs only on pages that show the link, once per request."""
 
-    def url() -> str:
+    def root() -> int | None:
         scope = getattr(request, "scope", None)
         if scope is None or scope.is_empty:
-            return ""
-        pk = org_roots(scope=scope).order_by("path").values_list("pk", flat=True).first()
-        return reverse("reports:dashboard", args=[pk]) if pk else ""
+            return None
+        return org_roots(scope=scope).order_by("path").values_list("pk", flat=True).first()
 
-    return {"dashboard_url": SimpleLazyObject(url)}
+    first = SimpleLazyObject(lambda: {"pk": root()})
+
+    def url(name: str) -> str:
+        pk = first["pk"]
+        return reverse(name, args=[pk]) if pk else ""
+
+    return {
+        "dashboard_url": SimpleLazyObject(lambda: url("reports:dashboard")),
+        "recruitment_url": SimpleLazyObject(lambda: url("recruitment:board")),
+    }

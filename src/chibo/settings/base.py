@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "chibo.members",
     "chibo.documents",
     "chibo.targets",
+    "chibo.recruitment",
     "chibo.reports",
     "chibo.api",
     "chibo.handbook",

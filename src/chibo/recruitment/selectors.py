@@ -1,0 +1,220 @@
+"""Every read of the road in, through the scope: the board, the due list, a candidate, classes.
+
+Candidates belong to the cell that keeps them (`org`); a user sees those of the cells in
+their read scope. The board counts per stage with one grouped query over the subtree; the
+due list reads the stored deadlines (`due_on`), so neither walks the rules row by row.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from chibo.core.scope import Scope
+from chibo.members.models import Member, Status
+from chibo.orgs.models import Organization
+
+from . import rules
+from .models import BOARD_STAGES, AwarenessClass, Candidate, Due, Stage
+
+BOARD_CARDS = 20  # names shown per stage on the board; the rest are counted
+
+
+def _in(org: Organization) -> Q:
+    return Q(org__path__startswith=org.path)
+
+
+def candidates_in(scope: Scope, org: Organization) -> QuerySet[Candidate]:
+    """The candidates kept by the cells of `org`'s subtree that the scope reads."""
+    if not scope.can_read_path(org.path):
+        return Candidate.objects.none()
+    return Candidate.objects.filter(_in(org)).select_related("org")
+
+
+@dataclass
+class Column:
+    stage: str
+    label: str
+    count: int
+    cards: list[Candidate] = field(default_factory=list)
+
+
+def board(scope: Scope, org: Organization) -> list[Column]:
+    """The pipeline board: per stage its count in the subtree and the most recent names."""
+    qs = candidates_in(scope, org)
+    counts = dict(qs.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    columns = []
+    for stage in BOARD_STAGES:
+        n = counts.get(stage, 0)
+        cards = (
+            list(
+                qs.filter(stage=stage)
+                .order_by("-stage_since", "-id")
+                .only(
+                    "id",
+                    "family_name",
+                    "middle_name",
+                    "given_name",
+                    "stage_since",
+                    "org__name",
+                    "org__code",
+                    "org__path",
+                )[:BOARD_CARDS]
+            )
+            if n
+            else []
+        )
+        columns.append(Column(stage, str(Stage(stage).label), n, cards))
+    return columns
+
+
+def stage_list(scope: Scope, org: Organization, stage: str, q: str = "") -> QuerySet[Candidate]:
+    qs = candidates_in(scope, org)
+    if stage:
+        qs = qs.filter(stage=stage)
+    if q.strip():
+        words = q.split()
+        for word in words:
+            qs = qs.filter(
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(middle_name__icontains=word)
+                | Q(person_id=word)
+            )
+    return qs.order_by("sort_key", "id")
+
+
+@dataclass
+class DueList:
+    decisions: list[Candidate]
+    ceremonies: list[Candidate]
+    probations_ending: list[Candidate]
+    recognitions_overdue: list[Candidate]
+    today: dt.date
+
+
+def due_list(scope: Scope, org: Organization, today: dt.date | None = None) -> DueList:
+    """What is due and overdue in the subtree, each list by its deadline."""
+    today = today or timezone.localdate()
+    qs = candidates_in(scope, org).only(
+        "id",
+        "family_name",
+        "middle_name",
+        "given_name",
+        "stage",
+        "due_on",
+        "due_what",
+        "cell_resolution_on",
+        "committee_resolution_on",
+        "decision_on",
+        "ceremony_on",
+        "probation_ends_on",
+        "recognition_cell_on",
+        "extension_reason",
+        "org__name",
+        "org__code",
+        "org__path",
+    )
+    open_due = list(qs.filter(due_on__isnull=False).order_by("due_on", "id"))
+    soon = today + dt.timedelta(days=rules.SOON_DAYS)
+    ending = list(
+        qs.filter(
+            stage=Stage.ADMITTED,
+            probation_ends_on__gte=today,
+            probation_ends_on__lte=soon,
+        ).order_by("probation_ends_on", "id")
+    )
+    return DueList(
+        decisions=[c for c in open_due if c.due_what == Due.DECISION],
+        ceremonies=[c for c in open_due if c.due_what == Due.CEREMONY],
+        probations_ending=ending,
+        recognitions_overdue=[
+            c
+            for c in open_due
+            if c.due_what in (Due.RECOGNITION_RESOLUTION, Due.RECOGNITION_DECISION)
+            and c.due_on is not None
+            and c.due_on < today
+        ],
+        today=today,
+    )
+
+
+def candidate_get(scope: Scope, candidate_id: int | str) -> Candidate:
+    """The candidate if the scope reads their cell; 404 otherwise."""
+    try:
+        c = Candidate.objects.select_related("org", "org__parent", "helper", "member").get(
+            pk=candidate_id
+        )
+    except (Candidate.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not scope.can_read_path(c.org.path):
+        raise Http404
+    return c
+
+
+def can_keep(scope: Scope, c: Candidate) -> bool:
+    """The cell's steps: sympathizer, class, papers, introducers, the cell's resolutions."""
+    return scope.can_keep_cell_path(c.org.path)
+
+
+def deciding_unit(c: Candidate) -> Organization:
+    """The committee directly above the cell decides (resolution, admission, recognition)."""
+    return c.org.parent or c.org
+
+
+def can_decide(scope: Scope, c: Candidate) -> bool:
+    return scope.can_write_path(deciding_unit(c).path)
+
+
+def official_members(scope: Scope, cell: Organization) -> QuerySet[Member]:
+    """Official members of the cell (helpers, introducers), when the scope reads it."""
+    if not scope.can_read_path(cell.path):
+        return Member.objects.none()
+    return Member.objects.filter(org=cell, status=Status.OFFICIAL).order_by("sort_key", "id")
+
+
+def classes_in(scope: Scope, org: Organization) -> QuerySet[AwarenessClass]:
+    """Classes open to the unit: organized in its subtree or above it (a committee's class
+    is for the cells below), or attended by people sent from the subtree."""
+    if not scope.can_read_path(org.path):
+        return AwarenessClass.objects.none()
+    return (
+        AwarenessClass.objects.filter(
+            Q(org__path__startswith=org.path)
+            | Q(org__path__in=org.ancestor_paths())
+            | Q(attendances__org__path__startswith=org.path)
+        )
+        .distinct()
+        .select_related("org")
+        .annotate(
+            attendees=Count("attendances", distinct=True),
+            passed=Count("attendances", filter=Q(attendances__passed=True), distinct=True),
+        )
+        .order_by("-ended_on", "code")
+    )
+
+
+def class_get(scope: Scope, class_id: int | str) -> AwarenessClass:
+    try:
+        klass = AwarenessClass.objects.select_related("org").get(pk=class_id)
+    except (AwarenessClass.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if klass.org is not None and (
+        scope.can_read_path(klass.org.path)
+        or any(p.startswith(klass.org.path) for p in scope.read_prefixes)
+    ):
+        return klass  # organized in the scope, or above it for the units below
+    if klass.attendances.filter(scope.path_q("org__path")).exists():
+        return klass
+    raise Http404
+
+
+def attendances_seen(scope: Scope, klass: AwarenessClass):  # type: ignore[no-untyped-def]
+    """The class's attendees whose sending units the scope reads."""
+    return (
+        klass.attendances.filter(scope.path_q("org__path"))
+        .select_related("candidate", "org")
+        .order_by("candidate__sort_key", "id")
+    )
