@@ -281,3 +281,24 @@ def test_the_command_refuses_a_tiny_province(db):
     with pytest.raises(CommandError):
         call_command("demo", members=10, stdout=StringIO(), stderr=StringIO())
     assert not Organization.objects.exists()
+
+
+def test_the_demo_has_people_on_the_road_in_that_keep_to_the_rules(demo):
+    from chibo.recruitment import rules
+    from chibo.recruitment.models import Candidate, CardRange, Stage
+    from chibo.recruitment.services import derive
+
+    stages = Counter(Candidate.objects.values_list("stage", flat=True))
+    assert {Stage.SYMPATHIZER, Stage.ADMITTED} <= set(stages)
+    assert sum(stages.values()) > 20
+    probationary = Member.objects.filter(status=Status.PROBATIONARY)
+    assert Candidate.objects.filter(member__in=probationary).count() == probationary.count()
+    for c in Candidate.objects.exclude(stage=Stage.SYMPATHIZER):
+        # stored stage and deadline are what the services derive from the steps
+        assert derive(c)[0] == c.stage, c.person_id
+        assert (derive(c)[2], derive(c)[3]) == (c.due_on, c.due_what), c.person_id
+        if c.cell_resolution_on:
+            rules.check_age(c.birth_date, c.cell_resolution_on)
+    card_range = CardRange.objects.get()
+    used = Member.objects.filter(card_number__isnull=False).order_by("-card_number").first()
+    assert used is not None and card_range.next_number > int(used.card_number.split(".")[1])

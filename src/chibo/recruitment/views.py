@@ -35,12 +35,6 @@ def _scope(request: HttpRequest) -> Scope:
     return request.scope  # type: ignore[attr-defined,no-any-return]
 
 
-def _kept_cells(scope: Scope, org: Organization) -> list[Organization]:
-    """The live cells of the subtree whose records of the road in the user keeps."""
-    cells = Organization.objects.filter(path__startswith=org.path, status="active").order_by("path")
-    return [c for c in cells if can_hold_members(c.kind) and scope.can_keep_cell_path(c.path)]
-
-
 @login_required
 def board_view(request: HttpRequest, org_id: int) -> HttpResponse:
     scope = _scope(request)
@@ -253,7 +247,6 @@ def _detail(
             and c.stage in (Stage.SYMPATHIZER, Stage.CLASS_ATTENDED, Stage.DOSSIER),
             "board_stages": BOARD_STAGES,
         },
-        status=400 if any(form.errors for form in bound.values()) else 200,
     )
 
 
@@ -439,7 +432,6 @@ def classes_view(request: HttpRequest, org_id: int) -> HttpResponse:
             "form": form,
             "can_create": can_create,
         },
-        status=400 if form.errors else 200,
     )
 
 
@@ -478,5 +470,4 @@ def class_view(request: HttpRequest, class_id: int) -> HttpResponse:
             "form": form,
             "can_record": bool(scope.cell_prefixes or scope.write_prefixes),
         },
-        status=400 if form.errors else 200,
     )
