@@ -11,6 +11,7 @@ from chibo.accounts.access import access_org
 from chibo.core.errors import DomainError
 from chibo.reports import selectors
 from chibo.reports.handbook import report_handbook
+from chibo.reports.recruitment import report_recruitment
 
 from .auth import request_scope
 from .errors import ERRORS, ErrorOut
@@ -123,3 +124,39 @@ def handbook(request: HttpRequest, org: str, on: dt.date) -> Any:
     """Live members of the subtree on the day, and how many of them had activated the handbook."""
     unit = access_org(request_scope(request), org, by_code=True)
     return report_handbook(org=unit, on=on)
+
+
+class AdmittedByOccupation(Schema):
+    """Every segment of `members.models.Occupation` (a test keeps them equal)."""
+
+    student: int
+    teacher: int
+    worker: int
+    farmer: int
+    fisher: int
+    civil_servant: int
+    armed_forces: int
+    police: int
+    health_worker: int
+    business_owner: int
+    retired: int
+    other: int
+
+
+class RecruitmentOut(Schema):
+    org: str
+    start: dt.date
+    end: dt.date
+    class_passed: int
+    admitted: int
+    conversion_percent: str | None
+    admitted_by_occupation: AdmittedByOccupation
+    median_days_class_to_admission: int | None
+
+
+@reports_router.get("/recruitment", response={200: RecruitmentOut, 400: ErrorOut, **ERRORS})
+def recruitment(request: HttpRequest, org: str, start: dt.date, end: dt.date) -> Any:
+    """From the awareness class to admission: who passed a class, who was admitted, by
+    occupation, and the median days from the class to the admission decision."""
+    unit = access_org(request_scope(request), org, by_code=True)
+    return report_recruitment(org=unit, start=start, end=end)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import handbook_views, views
+from . import handbook_views, recruitment_views, views
 
 
 class _Choice:
@@ -30,6 +30,12 @@ app_name = "reports"
 urlpatterns = [
     path("<int:org_id>/", views.dashboard_view, name="dashboard"),
     path("<int:org_id>/handbook/", handbook_views.handbook_view, name="handbook"),
+    path("<int:org_id>/recruitment/", recruitment_views.recruitment_view, name="recruitment"),
+    path(
+        "<int:org_id>/recruitment.<fmt:fmt>",
+        recruitment_views.recruitment_export_view,
+        name="recruitment_export",
+    ),
     path("<int:org_id>/export/<report:name>.<fmt:fmt>", views.export_view, name="export"),
     # one name per format, so the list's links (and the access sweep) need no arguments
     path("members.xlsx", views.members_export_view, {"fmt": "xlsx"}, name="members_xlsx"),

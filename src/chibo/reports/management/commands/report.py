@@ -1,4 +1,4 @@
-"""`chibo report summary|ranking|screening|handbook …`: the reports of INTERCHANGE.md, as JSON (stdout),
+"""`chibo report summary|ranking|screening|handbook|recruitment …`: the reports of INTERCHANGE.md, as JSON (stdout),
 a text table, or an XLSX file."""
 
 import datetime as dt
@@ -12,6 +12,7 @@ from chibo.core.errors import DomainError
 from chibo.orgs.models import Organization
 from chibo.reports import formats, selectors
 from chibo.reports.handbook import report_handbook
+from chibo.reports.recruitment import report_recruitment
 
 
 def _date(value: str) -> dt.date:
@@ -24,11 +25,15 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "Run a report (summary, ranking, screening, handbook) and print it as JSON, a table or XLSX."
+    help = "Run a report (summary, ranking, screening, handbook, recruitment) and print it as JSON, a table or XLSX."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("name", choices=["summary", "ranking", "screening", "handbook"])
-        parser.add_argument("--org", help="code of the unit (summary, screening, handbook)")
+        parser.add_argument(
+            "name", choices=["summary", "ranking", "screening", "handbook", "recruitment"]
+        )
+        parser.add_argument(
+            "--org", help="code of the unit (summary, screening, handbook, recruitment)"
+        )
         parser.add_argument("--parent", help="code of the parent unit (ranking)")
         parser.add_argument("--start", type=_date)
         parser.add_argument("--end", type=_date)
@@ -64,7 +69,11 @@ class Command(BaseCommand):
             else:
                 if not opts["start"] or not opts["end"]:
                     raise CommandError("--start and --end are required")
-                run = selectors.report_summary if name == "summary" else selectors.report_screening
+                run = {
+                    "summary": selectors.report_summary,
+                    "screening": selectors.report_screening,
+                    "recruitment": report_recruitment,
+                }[name]
                 report = run(
                     org=self._unit(opts["org"], "--org"), start=opts["start"], end=opts["end"]
                 )
