@@ -135,7 +135,7 @@ def test_the_due_list_shows_what_is_overdue(world, client_for):
     response = alice.get(reverse("recruitment:due", args=[world.org("D1").pk]))
     assert response.status_code == 200
     due = response.context["due"]
-    assert [c.pk for c in due.decisions] == [waiting.pk]
+    assert [c.pk for c in due.decisions.rows] == [waiting.pk] and due.decisions.total == 1
     html = response.content.decode()
     assert 'data-overdue="1"' in html and "Hoàng Thị Mai" in html
     # nothing of D1 reaches D2's clerk

@@ -186,8 +186,10 @@ class Candidate(models.Model):
         verbose_name = _("candidate")
         verbose_name_plural = _("candidates")
         indexes = [
-            models.Index(fields=["org", "stage"], name="rec_candidate_org_stage"),
-            models.Index(fields=["org", "due_on"], name="rec_candidate_org_due"),
+            # the board: counts per stage, the latest of each (index-only per unit)
+            models.Index(fields=["org", "stage", "stage_since"], name="rec_candidate_org_stage"),
+            # the due list: each kind of deadline in order
+            models.Index(fields=["org", "due_what", "due_on"], name="rec_candidate_org_due"),
         ]
 
     def __str__(self) -> str:

@@ -8,9 +8,11 @@ due list reads the stored deadlines (`due_on`), so neither walks the rules row b
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chibo.core.scope import Scope
 from chibo.members.models import Member, Status
@@ -41,32 +43,47 @@ class Column:
     cards: list[Candidate] = field(default_factory=list)
 
 
-def board(scope: Scope, org: Organization) -> list[Column]:
-    """The pipeline board: per stage its count in the subtree and the most recent names."""
+def board(scope: Scope, org: Organization, today: dt.date | None = None) -> list[Column]:
+    """The pipeline board: per stage its count in the subtree and the most recent names.
+    The last column, recognized, holds those recognized this year (the road's end)."""
+    year_start = (today or timezone.localdate()).replace(month=1, day=1)
     qs = candidates_in(scope, org)
-    counts = dict(qs.values_list("stage").annotate(n=Count("id")).values_list("stage", "n"))
+    counts = dict(
+        qs.exclude(stage=Stage.RECOGNIZED)
+        .values_list("stage")
+        .annotate(n=Count("id"))
+        .values_list("stage", "n")
+    )
+    recognized = qs.filter(stage=Stage.RECOGNIZED, stage_since__gte=year_start)
+    counts[Stage.RECOGNIZED] = recognized.count()
+    # the latest BOARD_CARDS of each stage, in one pass over the subtree's index entries
+    latest = (
+        qs.filter(
+            Q(stage__in=[s for s in BOARD_STAGES if s != Stage.RECOGNIZED])
+            | Q(stage=Stage.RECOGNIZED, stage_since__gte=year_start)
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("stage")],
+                order_by=[F("stage_since").desc(nulls_last=True), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=BOARD_CARDS)
+        .values_list("id", flat=True)
+    )
+    cards: dict[str, list[Candidate]] = {stage: [] for stage in BOARD_STAGES}
+    picked = Candidate.objects.filter(pk__in=list(latest)).select_related("org").only(
+        "id", "family_name", "middle_name", "given_name", "stage", "stage_since",
+        "org__name", "org__code", "org__path",
+    )  # fmt: skip
+    for c in sorted(picked, key=lambda c: (c.stage_since or dt.date.min, c.id), reverse=True):
+        if c.stage in cards:
+            cards[c.stage].append(c)
     columns = []
     for stage in BOARD_STAGES:
-        n = counts.get(stage, 0)
-        cards = (
-            list(
-                qs.filter(stage=stage)
-                .order_by("-stage_since", "-id")
-                .only(
-                    "id",
-                    "family_name",
-                    "middle_name",
-                    "given_name",
-                    "stage_since",
-                    "org__name",
-                    "org__code",
-                    "org__path",
-                )[:BOARD_CARDS]
-            )
-            if n
-            else []
-        )
-        columns.append(Column(stage, str(Stage(stage).label), n, cards))
+        label = _("Recognized this year") if stage == Stage.RECOGNIZED else Stage(stage).label
+        columns.append(Column(stage, str(label), counts.get(stage, 0), cards[stage]))
     return columns
 
 
@@ -86,57 +103,56 @@ def stage_list(scope: Scope, org: Organization, stage: str, q: str = "") -> Quer
     return qs.order_by("sort_key", "id")
 
 
+DUE_ROWS = 200  # rows shown per list of the due page; the rest are counted
+
+
+@dataclass
+class DueSection:
+    rows: list[Candidate]
+    total: int
+
+
 @dataclass
 class DueList:
-    decisions: list[Candidate]
-    ceremonies: list[Candidate]
-    probations_ending: list[Candidate]
-    recognitions_overdue: list[Candidate]
+    decisions: DueSection
+    ceremonies: DueSection
+    probations_ending: DueSection
+    recognitions_overdue: DueSection
     today: dt.date
 
 
+def _section(qs: QuerySet[Candidate], order: str) -> DueSection:
+    rows = list(qs.order_by(order, "id")[:DUE_ROWS])
+    total = len(rows) if len(rows) < DUE_ROWS else qs.count()
+    return DueSection(rows, total)
+
+
 def due_list(scope: Scope, org: Organization, today: dt.date | None = None) -> DueList:
-    """What is due and overdue in the subtree, each list by its deadline."""
+    """What is due and overdue in the subtree, each list by its deadline (the first
+    DUE_ROWS of each, and how many there are)."""
     today = today or timezone.localdate()
     qs = candidates_in(scope, org).only(
-        "id",
-        "family_name",
-        "middle_name",
-        "given_name",
-        "stage",
-        "due_on",
-        "due_what",
-        "cell_resolution_on",
-        "committee_resolution_on",
-        "decision_on",
-        "ceremony_on",
-        "probation_ends_on",
-        "recognition_cell_on",
-        "extension_reason",
-        "org__name",
-        "org__code",
-        "org__path",
-    )
-    open_due = list(qs.filter(due_on__isnull=False).order_by("due_on", "id"))
+        "id", "family_name", "middle_name", "given_name", "stage", "due_on", "due_what",
+        "cell_resolution_on", "decision_on", "ceremony_on", "probation_ends_on",
+        "org__name", "org__code", "org__path",
+    )  # fmt: skip
     soon = today + dt.timedelta(days=rules.SOON_DAYS)
-    ending = list(
-        qs.filter(
-            stage=Stage.ADMITTED,
-            probation_ends_on__gte=today,
-            probation_ends_on__lte=soon,
-        ).order_by("probation_ends_on", "id")
-    )
     return DueList(
-        decisions=[c for c in open_due if c.due_what == Due.DECISION],
-        ceremonies=[c for c in open_due if c.due_what == Due.CEREMONY],
-        probations_ending=ending,
-        recognitions_overdue=[
-            c
-            for c in open_due
-            if c.due_what in (Due.RECOGNITION_RESOLUTION, Due.RECOGNITION_DECISION)
-            and c.due_on is not None
-            and c.due_on < today
-        ],
+        decisions=_section(qs.filter(due_what=Due.DECISION), "due_on"),
+        ceremonies=_section(qs.filter(due_what=Due.CEREMONY), "due_on"),
+        probations_ending=_section(
+            qs.filter(
+                stage=Stage.ADMITTED, probation_ends_on__gte=today, probation_ends_on__lte=soon
+            ),
+            "probation_ends_on",
+        ),
+        recognitions_overdue=_section(
+            qs.filter(
+                due_what__in=[Due.RECOGNITION_RESOLUTION, Due.RECOGNITION_DECISION],
+                due_on__lt=today,
+            ),
+            "due_on",
+        ),
         today=today,
     )
 
