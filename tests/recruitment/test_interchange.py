@@ -346,3 +346,25 @@ def test_the_command_lists_classes_among_its_kinds():
         [".venv/bin/chibo", "import", "--help"], capture_output=True, text=True, check=True
     )
     assert "classes" in done.stdout
+
+
+def test_the_upload_page_takes_a_class_file_too(world, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from chibo.members.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    alice = client_for("alice")
+    page = alice.get(reverse("members:import")).content.decode()
+    assert 'value="classes"' in page and 'value="targets"' in page
+    body = write_csv(tmp_path / "classes.csv", [HEADER, *GOOD[:4]]).read_bytes()  # D1 only
+    response = alice.post(
+        reverse("members:import"),
+        {"kind": "classes", "org": "D1",
+         "file": SimpleUploadedFile("classes.csv", body, content_type="text/csv")},
+    )  # fmt: skip
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert (job.kind, job.status, job.kind_label) == ("classes", "done", "Awareness classes")
+    assert Candidate.objects.filter(org__path__startswith=world.org("D1").path).exists()

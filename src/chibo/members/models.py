@@ -275,6 +275,13 @@ class ImportJob(models.Model):
         return f"{self.kind} {self.file_name}"
 
     @property
+    def kind_label(self) -> str:
+        """The kind's name, also of the kinds other apps register (targets, classes …)."""
+        from .interchange.registry import LABELS
+
+        return str(LABELS.get(self.kind) or self.get_kind_display())
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 

@@ -16,6 +16,8 @@ class RecruitmentConfig(AppConfig):
         from .interchange import COLUMNS, ClassImport
         from .services import deadlines_refresh_on_holiday
 
-        registry.register_kind("classes", columns=COLUMNS, importer=ClassImport)
+        registry.register_kind(
+            "classes", columns=COLUMNS, importer=ClassImport, label=_("Awareness classes")
+        )
         post_save.connect(deadlines_refresh_on_holiday, sender=Holiday, dispatch_uid="rec-hol-s")
         post_delete.connect(deadlines_refresh_on_holiday, sender=Holiday, dispatch_uid="rec-hol-d")

@@ -12,4 +12,6 @@ class TargetsConfig(AppConfig):
 
         from .interchange import COLUMNS, TargetImport
 
-        registry.register_kind("targets", columns=COLUMNS, importer=TargetImport)
+        registry.register_kind(
+            "targets", columns=COLUMNS, importer=TargetImport, label=_("Targets")
+        )

@@ -11,6 +11,7 @@ from chibo.orgs.models import Organization
 from ..models import ImportJob
 from .jobs import MAX_UPLOAD_BYTES
 from .readers import FORMATS
+from .registry import LABELS
 
 
 class ImportForm(forms.Form):
@@ -26,6 +27,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Organization], **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [*ImportJob.Kind.choices, *LABELS.items()]  # type: ignore[attr-defined]
         self.units = {u.code: u for u in units}
         self.fields["org"].choices = [(u.code, f"{u.name} ({u.code})") for u in units]  # type: ignore[attr-defined]
 

@@ -12,8 +12,12 @@ from typing import Any
 from . import columns as table
 from . import importers
 
+# kind → its name for people (the upload form's choice, the list of imports)
+LABELS: dict[str, Any] = {}
 
-def register_kind(kind: str, *, columns: tuple[Any, ...], importer: type) -> None:
+
+def register_kind(kind: str, *, columns: tuple[Any, ...], importer: type, label: Any) -> None:
+    LABELS[kind] = label
     table.COLUMNS[kind] = columns
     if kind not in table.IMPORT_KINDS:
         table.IMPORT_KINDS.append(kind)
