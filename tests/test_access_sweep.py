@@ -447,6 +447,14 @@ def helper_form(t: Target) -> dict[str, Any]:
     return {"helper-helper": official.pk if official else ""}
 
 
+def person_form(t: Target) -> dict[str, Any]:
+    c = _early(t)
+    return {"person-given_name": "Ứng viên", "person-family_name": "Đỗ",
+            "person-birth_date": "01/01/2000", "person-gender": "female",
+            "person-occupation": "student", "person-source": "youth_union",
+            "person-version": c.version}  # fmt: skip
+
+
 def committee_form(t: Target) -> dict[str, Any]:
     c = _resolved(t)
     step = "committee_resolution"
@@ -531,6 +539,9 @@ ROUTES: dict[str, Route] = {
         CELL_WRITE,
         lambda t: {"introducer_id": Introducer.objects.filter(candidate=_early(t)).first().pk},
         form=lambda t: {},
+    ),
+    "recruitment:person": Route(
+        CELL_WRITE, lambda t: {"candidate_id": _early(t).pk}, form=person_form
     ),
     "recruitment:helper": Route(
         CELL_WRITE, lambda t: {"candidate_id": _early(t).pk}, form=helper_form

@@ -431,3 +431,31 @@ def test_a_step_out_of_order_is_refused(world):
         lambda: services.admission_decide(actor=None, candidate=c, on=CELL_DAY, decision_no="1"),
         "not possible at this stage",
     )
+
+
+def test_a_person_without_gender_is_not_admitted_until_it_is_recorded(world):
+    third_official(world)
+    c = to_committee(world, with_dossier(world, propose(world)))
+    Candidate.objects.filter(pk=c.pk).update(gender="")  # as an imported roster leaves it
+    c = Candidate.objects.get(pk=c.pk)
+    _refused(c, lambda: admitted(world, c), "gender")
+    c = services.candidate_update(actor=None, candidate=c, gender="female", version=c.version)
+    assert AuditEntry.objects.filter(action="recruitment.update", object_id=str(c.pk)).exists()
+    assert admitted(world, c).member.gender == "female"
+
+
+def test_the_particulars_keep_to_the_rules(world):
+    third_official(world)
+    c = to_committee(world, with_dossier(world, propose(world)))
+    _refused(
+        c,
+        lambda: services.candidate_update(actor=None, candidate=c, birth_date=dt.date(2010, 1, 1)),
+        "under 18",
+    )  # the cell resolved on the old birth date
+    _refused(c, lambda: services.candidate_update(actor=None, candidate=c, gender="x"), "Gender")
+    c = admitted(world, c)
+    _refused(
+        c,
+        lambda: services.candidate_update(actor=None, candidate=c, given_name="Mơ"),
+        "member's record",
+    )

@@ -43,6 +43,19 @@ class ProposeForm(forms.Form):
         self.fields["helper"].queryset = helpers  # type: ignore[attr-defined]
 
 
+class PersonForm(forms.Form):
+    family_name = forms.CharField(label=_("Family name"), max_length=64, required=False)
+    middle_name = forms.CharField(label=_("Middle name"), max_length=64, required=False)
+    given_name = forms.CharField(label=_("Given name"), max_length=64)
+    birth_date = _date(_("Birth date"))
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
+    occupation = forms.ChoiceField(label=_("Occupation"), choices=Occupation.choices)
+    education = forms.CharField(label=_("Education"), max_length=64, required=False)
+    national_id = forms.CharField(label=_("National ID"), max_length=12, required=False)
+    source = forms.ChoiceField(label=_("Proposed by"), choices=Source.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class HelperForm(forms.Form):
     helper = MemberChoiceField(
         label=_("Helping member"), queryset=Member.objects.none(), required=False

@@ -246,6 +246,63 @@ def candidate_propose(
     return c
 
 
+PERSON_FIELDS = [
+    "family_name",
+    "middle_name",
+    "given_name",
+    "birth_date",
+    "gender",
+    "occupation",
+    "education",
+    "national_id",
+    "source",
+]
+
+
+@transaction.atomic
+def candidate_update(
+    *, actor: Any, candidate: Candidate, version: int | None = None, **changes: Any
+) -> Candidate:
+    """Correct the person's particulars (an imported roster leaves the gender blank).
+    Once admitted, the member's record is the one to correct."""
+    c = _lock(candidate, version)
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise RuleViolation(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if c.member_id:
+        raise RuleViolation(_("The person is a member now: correct the member's record."))
+    data = {k: (" ".join(str(v).split()) if isinstance(v, str) else v) for k, v in changes.items()}
+    names = _names(
+        {k: data.get(k, getattr(c, k)) for k in ("family_name", "middle_name", "given_name")}
+    )
+    data.update(names)
+    birth = data.get("birth_date", c.birth_date)
+    if not isinstance(birth, dt.date) or birth > timezone.localdate():
+        raise RuleViolation(_("Give a birth date in the past."), field="birth_date")
+    if data.get("gender", c.gender) not in Gender.values:
+        raise RuleViolation(_("Gender must be male or female."), field="gender")
+    if data.get("occupation", c.occupation) not in Occupation.values:
+        raise RuleViolation(_("Unknown occupation segment."), field="occupation")
+    if data.get("source", c.source) not in Source.values:
+        raise RuleViolation(_("Unknown mass organization."), field="source")
+    national_id = data.get("national_id", c.national_id) or ""
+    if national_id and not (len(national_id) == 12 and national_id.isdigit()):
+        raise RuleViolation(_("A national ID has 12 digits."), field="national_id")
+    if c.cell_resolution_on and birth != c.birth_date:
+        # the age rule was checked on the cell's day with the old birth date
+        rules.check_age(birth, c.cell_resolution_on, over_age_approval=c.over_age_approval)
+    before = {k: getattr(c, k) for k in data}
+    changed = {k: [before[k], v] for k, v in data.items() if before[k] != v}
+    if not changed:
+        return c
+    for key, value in data.items():
+        setattr(c, key, value)
+    c.refresh_name_keys()
+    _settle(c, update=[*data, "sort_key"])
+    _audit(actor, "update", c, **changed)
+    return c
+
+
 @transaction.atomic
 def helper_assign(*, actor: Any, candidate: Candidate, helper: Member | None) -> Candidate:
     c = _lock(candidate, None)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("candidate/<int:candidate_id>/paper/", views.paper_view, name="paper"),
     path("candidate/<int:candidate_id>/introducer/", views.introducer_view, name="introducer"),
     path("candidate/<int:candidate_id>/helper/", views.helper_view, name="helper"),
+    path("candidate/<int:candidate_id>/person/", views.person_view, name="person"),
     path("candidate/<int:candidate_id>/extend/", views.extend_view, name="extend"),
     path(
         "introducer/<int:introducer_id>/remove/",

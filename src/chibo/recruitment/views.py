@@ -239,6 +239,12 @@ def _detail(
             "helper_form": bound.get("helper")
             or f.HelperForm(prefix="helper", initial={"helper": c.helper_id}, helpers=members),
             "extend_form": bound.get("extend") or f.ExtendForm(prefix="extend"),
+            "person_form": bound.get("person")
+            or f.PersonForm(
+                prefix="person",
+                initial={k: getattr(c, k) for k in services.PERSON_FIELDS} | {"version": c.version},
+            ),
+            "person_open": keep and not c.member_id,
             "can_extend": c.stage in (Stage.CELL_RESOLUTION, Stage.COMMITTEE_RESOLUTION)
             and selectors.can_decide(scope, c),
             "dossier_open": keep
@@ -355,6 +361,24 @@ def introducer_remove_view(request: HttpRequest, introducer_id: int) -> HttpResp
     except DomainError as exc:
         messages.error(request, str(exc))
     return _back(c)
+
+
+@login_required
+def person_view(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    c = _keep_or_404(request, candidate_id)
+    if request.method != "POST":
+        return _detail(request, c)
+    form = f.PersonForm(request.POST, prefix="person")
+    if form.is_valid():
+        done = run_service(
+            request,
+            form,
+            lambda: services.candidate_update(actor=request.user, candidate=c, **form.cleaned_data),
+        )
+        if done is not None:
+            flash_ok(request, _("The person's particulars are saved."))
+            return _back(c)
+    return _detail(request, c, {"person": form})
 
 
 @login_required
