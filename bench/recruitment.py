@@ -44,7 +44,7 @@ SHARES = [  # (what, share of the people)
 ]
 CANDIDATE_COLUMNS = (
     "person_id", "family_name", "middle_name", "given_name", "sort_key", "birth_date", "gender",
-    "occupation", "education", "national_id", "org_id", "source", "proposed_on", "org_introduction",
+    "occupation", "education", "national_id", "org_id", "org_path", "source", "proposed_on", "org_introduction",
     "cell_resolution_on", "cell_votes_for", "cell_official_members", "over_age_approval",
     "committee_resolution_on", "decision_on", "decision_no", "extension_reason", "ceremony_on",
     "ceremony_late_reason", "probation_ends_on", "recognition_cell_on",
@@ -60,7 +60,7 @@ def schema_name(scale: float, seed: int) -> str:
     return f"bench_recruit_s{format(scale, 'g').replace('.', '_')}_seed{seed}"
 
 
-def person(rng: random.Random, n: int, cell: int, today: dt.date) -> Any:
+def person(rng: random.Random, n: int, cell: int, path: str, today: dt.date) -> Any:
     """One Candidate (unsaved) at a stage drawn from SHARES, its steps dated before today."""
     from chibo.core.periods import add_months
     from chibo.core.text import sort_key
@@ -73,7 +73,7 @@ def person(rng: random.Random, n: int, cell: int, today: dt.date) -> Any:
     c = Candidate(
         person_id=f"B{n:09d}", family_name=family, middle_name="Văn", given_name=given,
         sort_key=sort_key(given, family, "Văn"), birth_date=dt.date(1990 + n % 15, 1 + n % 12, 1),
-        gender="male", occupation="worker", org_id=cell, source="youth_union",
+        gender="male", occupation="worker", org_id=cell, org_path=path, source="youth_union",
         proposed_on=today - dt.timedelta(days=rng.randint(30, 400)), stage=what,
     )  # fmt: skip
     c.stage_since = c.proposed_on
@@ -118,12 +118,13 @@ def load(url: str, schema: str, seed: int, scale: float, today: dt.date) -> dict
     def people() -> int:
         n = 0
         stamp = "2026-01-01 00:00:00+07"
+        paths = dict(conn.execute("SELECT id, path FROM orgs_organization").fetchall())
         with nat.copy_rows(conn, "recruitment_candidate", CANDIDATE_COLUMNS) as copy:
             for province in country.provinces:
                 for cell in province.cells:
                     for _ in range(int(rng.expovariate(1 / PER_CELL) + 0.5)):
                         n += 1
-                        c = person(rng, n, cell, today)
+                        c = person(rng, n, cell, paths[cell], today)
                         copy.write_row([*(getattr(c, col) for col in CANDIDATE_COLUMNS[:-3]),
                                         1, stamp, stamp])  # fmt: skip
         return n

@@ -366,5 +366,6 @@ def test_the_upload_page_takes_a_class_file_too(world, client_for, settings, tmp
     )  # fmt: skip
     assert response.status_code == 302
     job = ImportJob.objects.get()
-    assert (job.kind, job.status, job.kind_label) == ("classes", "done", "Awareness classes")
+    with translation.override("en"):  # the request switched to the user's language
+        assert (job.kind, job.status, job.kind_label) == ("classes", "done", "Awareness classes")
     assert Candidate.objects.filter(org__path__startswith=world.org("D1").path).exists()

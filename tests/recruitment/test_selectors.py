@@ -86,3 +86,21 @@ def test_the_board_counts_each_stage_of_the_subtree(world):
     assert (
         sum(c.count for c in selectors.board(scope_for(world.users["bob"]), world.org("D1"))) == 0
     )
+
+
+def test_people_move_with_their_cell_when_the_tree_is_restructured(world):
+    from chibo.orgs.services import Decision, org_move
+
+    c = _person(world.org("C1"), "moving")
+    org_move(
+        actor=None,
+        org=world.org("G1"),
+        new_parent=world.org("D2"),
+        decision=Decision(number="9-QĐ/TU", date=dt.date(2024, 1, 1), issuer="Tỉnh ủy"),
+    )
+    c.refresh_from_db()
+    assert c.org_path == world.org("C1").path and c.org_path.startswith(world.org("D2").path)
+    olga = scope_for(world.users["olga"])
+    d1 = {col.stage: col.count for col in selectors.board(olga, world.org("D1"))}
+    d2 = {col.stage: col.count for col in selectors.board(olga, world.org("D2"))}
+    assert (d1[Stage.SYMPATHIZER], d2[Stage.SYMPATHIZER]) == (0, 1)

@@ -73,6 +73,9 @@ def demo_recruitment(
     _card_range(root, card_prefix)
     units = list(Organization.objects.filter(path__startswith=root.path, status="active"))
     by_pk = {u.pk: u for u in units}
+    all_paths = dict(
+        Organization.objects.filter(path__startswith=root.path).values_list("id", "path")
+    )
     cells = [u for u in units if u.kind in CELL_KINDS]
     officials: dict[int, list[Member]] = defaultdict(list)
     for m in Member.objects.filter(org__in=cells, status=Status.OFFICIAL).only(
@@ -119,7 +122,7 @@ def demo_recruitment(
             family_name=family, middle_name=middle, given_name=given, gender=gender,
             sort_key=sort_key(given, family, middle), birth_date=born,
             occupation=rng.choice(["student", "teacher", "worker", "farmer", "civil_servant"]),
-            education="12/12", org=cell, source=rng.choice(list(Source.values)),
+            education="12/12", org=cell, org_path=cell.path, source=rng.choice(list(Source.values)),
             proposed_on=proposed, helper=rng.choice(mine) if mine else None, stage=stage,
             stage_since=proposed,
         )  # fmt: skip
@@ -155,6 +158,7 @@ def demo_recruitment(
             person_id=f"KN-{m.member_code}", family_name=m.family_name,
             middle_name=m.middle_name, given_name=m.given_name, sort_key=m.sort_key,
             birth_date=m.birth_date, gender=m.gender, occupation=m.occupation, org_id=m.org_id,
+            org_path=all_paths[m.org_id],
             source=Source.YOUTH_UNION if m.age(m.admitted_on) < 30 else Source.OTHER,
             proposed_on=add_months(m.admitted_on, -10), decision_on=m.admitted_on,
             decision_no=decision_nos.get(m.pk, ""), member=m,

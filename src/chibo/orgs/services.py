@@ -20,6 +20,7 @@ from chibo.core.errors import RuleViolation, StaleEdit
 
 from .kinds import ALLOWED_PARENTS, ROOT_KINDS, Kind
 from .models import STEP_LENGTH, Organization, OrgDecision, decode_step, encode_step
+from .signals import subtree_moved
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,7 @@ def reparent(org: Organization, new_parent: Organization) -> Organization:
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
         depth=F("depth") + delta,
     )
+    subtree_moved.send(sender=Organization, old_path=old_path, new_path=new_path)
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
     Organization.objects.filter(pk=new_parent.pk).update(numchild=F("numchild") + 1)
     if old_parent_id:

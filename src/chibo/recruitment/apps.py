@@ -12,12 +12,14 @@ class RecruitmentConfig(AppConfig):
 
         from chibo.core.models import Holiday
         from chibo.members.interchange import registry
+        from chibo.orgs.signals import subtree_moved
 
         from .interchange import COLUMNS, ClassImport
-        from .services import deadlines_refresh_on_holiday
+        from .services import deadlines_refresh_on_holiday, paths_follow_the_tree
 
         registry.register_kind(
             "classes", columns=COLUMNS, importer=ClassImport, label=_("Awareness classes")
         )
         post_save.connect(deadlines_refresh_on_holiday, sender=Holiday, dispatch_uid="rec-hol-s")
         post_delete.connect(deadlines_refresh_on_holiday, sender=Holiday, dispatch_uid="rec-hol-d")
+        subtree_moved.connect(paths_follow_the_tree, dispatch_uid="rec-paths")

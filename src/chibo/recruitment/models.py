@@ -128,6 +128,9 @@ class Candidate(models.Model):
     org = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("cell")
     )
+    # A copy of the cell's path (kept when the tree is restructured: `subtree_moved`), so
+    # a subtree's people are one range of the indexes below, without joining the tree.
+    org_path = models.CharField(max_length=255, editable=False)
     source = models.CharField(
         _("proposed by"), max_length=32, choices=Source.choices, default=Source.OTHER
     )
@@ -187,13 +190,28 @@ class Candidate(models.Model):
         verbose_name_plural = _("candidates")
         indexes = [
             # the board: counts per stage, the latest of each (index-only per unit)
-            models.Index(fields=["org", "stage", "stage_since"], name="rec_candidate_org_stage"),
+            models.Index(
+                fields=["stage", "org_path", "stage_since"],
+                include=["id"],
+                opclasses=["varchar_ops", "varchar_pattern_ops", "date_ops"],
+                name="rec_candidate_stage_path",
+            ),
             # the due list: each kind of deadline in order
-            models.Index(fields=["org", "due_what", "due_on"], name="rec_candidate_org_due"),
+            models.Index(
+                fields=["due_what", "org_path", "due_on"],
+                include=["id", "stage", "probation_ends_on"],
+                opclasses=["varchar_ops", "varchar_pattern_ops", "date_ops"],
+                name="rec_candidate_due_path",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self.org_path and self.org_id:
+            self.org_path = Organization.objects.values_list("path", flat=True).get(pk=self.org_id)
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

@@ -8,7 +8,7 @@ due list reads the stored deadlines (`due_on`), so neither walks the rules row b
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -24,15 +24,12 @@ from .models import BOARD_STAGES, AwarenessClass, Candidate, Due, Stage
 BOARD_CARDS = 20  # names shown per stage on the board; the rest are counted
 
 
-def _in(org: Organization) -> Q:
-    return Q(org__path__startswith=org.path)
-
-
 def candidates_in(scope: Scope, org: Organization) -> QuerySet[Candidate]:
-    """The candidates kept by the cells of `org`'s subtree that the scope reads."""
+    """The candidates kept by the cells of `org`'s subtree that the scope reads: one range
+    of the candidates' own copy of their cell's path, without joining the tree."""
     if not scope.can_read_path(org.path):
         return Candidate.objects.none()
-    return Candidate.objects.filter(_in(org)).select_related("org")
+    return Candidate.objects.filter(org_path__startswith=org.path).select_related("org")
 
 
 @dataclass
@@ -45,41 +42,44 @@ class Column:
 
 def board(scope: Scope, org: Organization, today: dt.date | None = None) -> list[Column]:
     """The pipeline board: per stage its count in the subtree and the most recent names.
-    The last column, recognized, holds those recognized this year (the road's end)."""
+    The last column, recognized, holds those recognized this year (the road's end).
+
+    One pass over the subtree's rows of the board's stages: each row gets its rank in its
+    stage (latest first) and its stage's count; only the first BOARD_CARDS of each come back.
+    """
     year_start = (today or timezone.localdate()).replace(month=1, day=1)
-    qs = candidates_in(scope, org)
-    counts = dict(
-        qs.exclude(stage=Stage.RECOGNIZED)
-        .values_list("stage")
-        .annotate(n=Count("id"))
-        .values_list("stage", "n")
-    )
-    recognized = qs.filter(stage=Stage.RECOGNIZED, stage_since__gte=year_start)
-    counts[Stage.RECOGNIZED] = recognized.count()
-    # the latest BOARD_CARDS of each stage, in one pass over the subtree's index entries
-    latest = (
-        qs.filter(
-            Q(stage__in=[s for s in BOARD_STAGES if s != Stage.RECOGNIZED])
-            | Q(stage=Stage.RECOGNIZED, stage_since__gte=year_start)
-        )
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("stage")],
-                order_by=[F("stage_since").desc(nulls_last=True), F("id").desc()],
+    qs = candidates_in(scope, org).order_by()
+    on_the_way = [s for s in BOARD_STAGES if s != Stage.RECOGNIZED]
+    counts: dict[str, int] = {}
+    ids = []
+    # two reads, each along the (org, stage, stage_since) index: those on the way, and
+    # those recognized this year (an OR of the two would read every recognized row)
+    for part in (
+        qs.filter(stage__in=on_the_way),
+        qs.filter(stage=Stage.RECOGNIZED, stage_since__gte=year_start),
+    ):
+        latest = (
+            part.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("stage")],
+                    order_by=[F("stage_since").desc(nulls_last=True), F("id").desc()],
+                ),
+                of_stage=Window(Count("id"), partition_by=[F("stage")]),
             )
+            .filter(rank__lte=BOARD_CARDS)
+            .values_list("id", "stage", "of_stage")
         )
-        .filter(rank__lte=BOARD_CARDS)
-        .values_list("id", flat=True)
-    )
+        for pk, stage, n in latest:
+            counts[stage] = n
+            ids.append(pk)
     cards: dict[str, list[Candidate]] = {stage: [] for stage in BOARD_STAGES}
-    picked = Candidate.objects.filter(pk__in=list(latest)).select_related("org").only(
+    picked = Candidate.objects.filter(pk__in=ids).select_related("org").only(
         "id", "family_name", "middle_name", "given_name", "stage", "stage_since",
         "org__name", "org__code", "org__path",
     )  # fmt: skip
     for c in sorted(picked, key=lambda c: (c.stage_since or dt.date.min, c.id), reverse=True):
-        if c.stage in cards:
-            cards[c.stage].append(c)
+        cards[c.stage].append(c)
     columns = []
     for stage in BOARD_STAGES:
         label = _("Recognized this year") if stage == Stage.RECOGNIZED else Stage(stage).label
@@ -103,7 +103,7 @@ def stage_list(scope: Scope, org: Organization, stage: str, q: str = "") -> Quer
     return qs.order_by("sort_key", "id")
 
 
-DUE_ROWS = 200  # rows shown per list of the due page; the rest are counted
+DUE_ROWS = 100  # rows shown per list of the due page; the rest are counted
 
 
 @dataclass
@@ -121,38 +121,65 @@ class DueList:
     today: dt.date
 
 
-def _section(qs: QuerySet[Candidate], order: str) -> DueSection:
-    rows = list(qs.order_by(order, "id")[:DUE_ROWS])
-    total = len(rows) if len(rows) < DUE_ROWS else qs.count()
-    return DueSection(rows, total)
-
-
 def due_list(scope: Scope, org: Organization, today: dt.date | None = None) -> DueList:
     """What is due and overdue in the subtree, each list by its deadline (the first
-    DUE_ROWS of each, and how many there are)."""
+    DUE_ROWS of each, and how many there are).
+
+    Everyone in the four lists has a stored deadline (a probation ending soon is a
+    recognition due after it), so one read of the subtree's rows with a deadline sorts them
+    into the lists, ranks each list and counts it; only the first DUE_ROWS of each come back.
+    """
     today = today or timezone.localdate()
-    qs = candidates_in(scope, org).only(
+    soon = today + dt.timedelta(days=rules.SOON_DAYS)
+    section = Case(
+        When(due_what=Due.DECISION, then=Value(1)),
+        When(due_what=Due.CEREMONY, then=Value(2)),
+        When(
+            due_what__in=[Due.RECOGNITION_RESOLUTION, Due.RECOGNITION_DECISION],
+            due_on__lt=today,
+            then=Value(4),
+        ),
+        When(
+            stage=Stage.ADMITTED,
+            probation_ends_on__gte=today,
+            probation_ends_on__lte=soon,
+            then=Value(3),
+        ),
+        default=None,
+        output_field=IntegerField(),
+    )
+    day = Case(When(section=3, then=F("probation_ends_on")), default=F("due_on"))
+    ranked = list(
+        candidates_in(scope, org)
+        .filter(due_what__in=Due.values)  # has a deadline; one range of the due index each
+        .order_by()
+        .annotate(section=section)
+        .filter(section__isnull=False)
+        .annotate(
+            day=day,
+            rank=Window(
+                RowNumber(), partition_by=[F("section")], order_by=[day.asc(), F("id").asc()]
+            ),
+            total=Window(Count("id"), partition_by=[F("section")]),
+        )
+        .filter(rank__lte=DUE_ROWS)
+        .values_list("id", "section", "rank", "total")
+    )
+    place = {pk: (sec, rank) for pk, sec, rank, _total in ranked}
+    totals = {sec: total for _pk, sec, _rank, total in ranked}
+    rows = Candidate.objects.filter(pk__in=list(place)).select_related("org").only(
         "id", "family_name", "middle_name", "given_name", "stage", "due_on", "due_what",
         "cell_resolution_on", "decision_on", "ceremony_on", "probation_ends_on",
         "org__name", "org__code", "org__path",
     )  # fmt: skip
-    soon = today + dt.timedelta(days=rules.SOON_DAYS)
+    sections = {n: DueSection([], totals.get(n, 0)) for n in (1, 2, 3, 4)}
+    for c in sorted(rows, key=lambda c: place[c.pk]):
+        sections[place[c.pk][0]].rows.append(c)
     return DueList(
-        decisions=_section(qs.filter(due_what=Due.DECISION), "due_on"),
-        ceremonies=_section(qs.filter(due_what=Due.CEREMONY), "due_on"),
-        probations_ending=_section(
-            qs.filter(
-                stage=Stage.ADMITTED, probation_ends_on__gte=today, probation_ends_on__lte=soon
-            ),
-            "probation_ends_on",
-        ),
-        recognitions_overdue=_section(
-            qs.filter(
-                due_what__in=[Due.RECOGNITION_RESOLUTION, Due.RECOGNITION_DECISION],
-                due_on__lt=today,
-            ),
-            "due_on",
-        ),
+        decisions=sections[1],
+        ceremonies=sections[2],
+        probations_ending=sections[3],
+        recognitions_overdue=sections[4],
         today=today,
     )
 

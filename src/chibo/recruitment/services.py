@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -848,6 +850,13 @@ def deadlines_refresh() -> int:
             Candidate.objects.filter(pk=c.pk).update(due_on=due_on, due_what=due_what)
             changed += 1
     return changed
+
+
+def paths_follow_the_tree(*, old_path: str, new_path: str, **kwargs: Any) -> None:
+    """A subtree moved: its people's copy of their cell's path moves with it."""
+    Candidate.objects.filter(org_path__startswith=old_path).update(
+        org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
+    )
 
 
 def deadlines_refresh_on_holiday(**kwargs: Any) -> None:
