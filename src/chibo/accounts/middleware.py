@@ -25,6 +25,8 @@ class TwoFactorMiddleware:
             and not request.session.get(SESSION_2FA_KEY)
             and requires_2fa(user)
         )
+        # the API's session check reads the answer instead of asking again
+        request.chibo_needs_2fa = needs_second_factor  # type: ignore[attr-defined]
         if needs_second_factor:
             # Until the second factor is given the user has no scope at all.
             request.scope = scope_for(None)  # type: ignore[attr-defined]

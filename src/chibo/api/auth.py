@@ -43,11 +43,19 @@ class SessionAuthWithSecondFactor(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None):  # type: ignore[no-untyped-def]
         user = super().authenticate(request, key)
-        if user and not request.session.get(SESSION_2FA_KEY) and requires_2fa(user):
-            return None
-        return user
+        if not user:
+            return user
+        # the middleware has asked already for this request's user
+        needs = getattr(request, "chibo_needs_2fa", None)
+        if needs is None:
+            needs = not request.session.get(SESSION_2FA_KEY) and requires_2fa(user)
+        return None if needs else user
 
 
 def request_scope(request: HttpRequest) -> Scope:
-    """The scope of the user that authenticated this API request (token or session)."""
-    return scope_for(getattr(request, "auth", None))
+    """The scope of the user that authenticated this API request (token or session).
+    A session's user already has it on the request (accounts.middleware): reused."""
+    auth = getattr(request, "auth", None)
+    if auth is not None and auth is getattr(request, "user", None) and hasattr(request, "scope"):
+        return request.scope  # type: ignore[no-any-return]
+    return scope_for(auth)

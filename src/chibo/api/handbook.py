@@ -16,7 +16,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from chibo.documents import selectors, services
-from chibo.documents.models import Document
+from chibo.documents.models import DocType, Document
 from chibo.members.models import Member
 
 from .auth import request_scope
@@ -99,13 +99,16 @@ class BookmarkOut(Schema):
     bookmarked: bool
 
 
-def _summary(doc: Document, versions: dict[int, int]) -> dict[str, Any]:
+def _summary(
+    doc: Document, versions: dict[int, int], labels: dict[str, str] | None = None
+) -> dict[str, Any]:
     read_version = versions.get(doc.pk)
+    label = labels[doc.doc_type] if labels else str(doc.get_doc_type_display())
     return {
         "id": doc.pk,
         "number": doc.number,
         "doc_type": doc.doc_type,
-        "doc_type_label": str(doc.get_doc_type_display()),
+        "doc_type_label": label,
         "title": doc.title,
         "summary": doc.summary,
         "issued_on": doc.issued_on,
@@ -121,7 +124,9 @@ def _summary(doc: Document, versions: dict[int, int]) -> dict[str, Any]:
 
 def _page(member: Member, docs: list[Document]) -> list[dict[str, Any]]:
     versions = selectors.read_versions(member=member, documents=docs)
-    return [_summary(d, versions) for d in docs]
+    # the labels once per page (each get_..._display() hashes every choice's lazy label)
+    labels = {value: str(label) for value, label in DocType.choices}
+    return [_summary(d, versions, labels) for d in docs]
 
 
 class _SummaryPage:
