@@ -289,7 +289,7 @@ def test_the_demo_has_people_on_the_road_in_that_keep_to_the_rules(demo):
     from chibo.recruitment.services import derive
 
     stages = Counter(Candidate.objects.values_list("stage", flat=True))
-    assert {Stage.SYMPATHIZER, Stage.ADMITTED} <= set(stages)
+    assert {Stage.SYMPATHIZER, Stage.ADMITTED, Stage.RECOGNIZED} <= set(stages)
     assert sum(stages.values()) > 20
     probationary = Member.objects.filter(status=Status.PROBATIONARY)
     assert Candidate.objects.filter(member__in=probationary).count() == probationary.count()

@@ -148,9 +148,12 @@ def demo_recruitment(
     # the probationary members of the history, as admitted candidates
     admitted = Member.objects.filter(org__path__startswith=root.path, status=Status.PROBATIONARY)
     decision_nos = dict(
-        MemberEvent.objects.filter(member__in=admitted, kind=EventKind.ADMITTED).values_list(
-            "member_id", "decision_no"
-        )
+        MemberEvent.objects.filter(
+            member__org__path__startswith=root.path,
+            member__status__in=[Status.PROBATIONARY, Status.OFFICIAL],
+            member__admitted_on__gte=add_months(today, -30),
+            kind=EventKind.ADMITTED,
+        ).values_list("member_id", "decision_no")
     )
     for m in admitted.order_by("id"):
         assert m.admitted_on is not None
@@ -167,6 +170,31 @@ def demo_recruitment(
         if ceremony <= today and rng.random() < 0.95:
             c.ceremony_on = ceremony
             c.probation_ends_on = rules.probation_end(ceremony)
+        c.stage, c.stage_since, c.due_on, c.due_what = derive(c)
+        people.append(c)
+        sent_to.append(None)
+        helpers.append([])
+
+    # and those recognized this year, at the end of the road
+    recognized = Member.objects.filter(
+        org__path__startswith=root.path,
+        status=Status.OFFICIAL,
+        recognized_on__gte=today.replace(month=1, day=1),
+    )
+    for m in recognized.order_by("id"):
+        assert m.admitted_on is not None and m.recognized_on is not None
+        ceremony = max(m.admitted_on, add_months(m.recognized_on, -rules.PROBATION))
+        cell_day = min(today, add_working_days(m.recognized_on, rng.randint(1, 10)))
+        c = Candidate(
+            person_id=f"KN-{m.member_code}", family_name=m.family_name,
+            middle_name=m.middle_name, given_name=m.given_name, sort_key=m.sort_key,
+            birth_date=m.birth_date, gender=m.gender, occupation=m.occupation, org_id=m.org_id,
+            org_path=all_paths[m.org_id], source=Source.OTHER,
+            proposed_on=add_months(m.admitted_on, -10), decision_on=m.admitted_on,
+            decision_no=decision_nos.get(m.pk, ""), member=m, ceremony_on=ceremony,
+            probation_ends_on=rules.probation_end(ceremony), recognition_cell_on=cell_day,
+            recognition_decided_on=min(today, cell_day + dt.timedelta(days=7)),
+        )  # fmt: skip
         c.stage, c.stage_since, c.due_on, c.due_what = derive(c)
         people.append(c)
         sent_to.append(None)
