@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "chibo.documents",
     "chibo.targets",
     "chibo.recruitment",
+    "chibo.assessment",
     "chibo.reports",
     "chibo.api",
     "chibo.handbook",
