@@ -154,6 +154,12 @@ def test_an_admission_and_recognition_through_the_pages(
         assert (member.status, member.recognized_on) == ("official", dt.date(2025, 7, 20))
         recognized = MemberEvent.objects.get(member=member, kind="recognized")
         assert recognized.decision_no == "88-QĐ/ĐU"
+
+        # the recruitment report of the year counts the admission and draws its chart
+        a.goto(clerk_session.url(f"/reports/{e2e_world.org('D1').pk}/recruitment/?year=2024"))
+        expect(a.locator("#chart-recruitment")).to_be_visible()
+        drawn = a.evaluate("() => { const c = Chart.getChart('chart-recruitment'); return !!c }")
+        assert drawn
         alice.assert_no_console_errors()
     finally:
         clerk_context.close()

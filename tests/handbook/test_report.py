@@ -107,6 +107,9 @@ def test_the_office_page_shows_the_figures_and_the_ranking(adoption, client_for)
     assert chart["labels"] == ["Huyện ủy A", "Huyện ủy B"] and chart["values"] == [66.67, 0.0]
     html = page.content.decode()
     assert 'id="chart-handbook"' in html and 'id="handbook-data"' in html
+    assert html.count('id="handbook-data"') == 1 and 'data-bar-chart="handbook-data"' in html
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert "<script" not in title and "{" not in title  # the page's title is only its name
 
 
 def test_the_dashboard_links_the_adoption_page(world, client_for):

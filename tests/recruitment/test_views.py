@@ -171,3 +171,18 @@ def test_a_class_is_created_by_a_clerk_and_attendance_recorded_by_the_secretary(
     assert Candidate.objects.get(pk=c.pk).stage == Stage.CLASS_ATTENDED
     # bob can neither see the class (organized and attended on D1's side) nor use it
     assert client_for("bob").get(klass_url).status_code == 404
+
+
+def test_the_administrator_sets_a_provinces_card_range(world, client, settings):
+    from chibo.accounts.models import User
+    from chibo.recruitment.models import CardRange
+
+    admin = User.objects.create_superuser(username="root", password="x" * 12)
+    client.force_login(admin)
+    response = client.post(
+        "/admin/recruitment/cardrange/add/",
+        {"province": world.org("BT").pk, "prefix": "48", "next_number": 5, "last_number": 900},
+    )
+    assert response.status_code == 302
+    assert str(CardRange.objects.get()) == "48.000005–48.000900"
+    assert client.get("/admin/recruitment/cardrange/").status_code == 200

@@ -197,6 +197,12 @@ def candidate_get(scope: Scope, candidate_id: int | str) -> Candidate:
     return c
 
 
+def candidate_kept(scope: Scope, person_id: str) -> Candidate | None:
+    """The person with this id if the user keeps their cell's records; None otherwise."""
+    c = Candidate.objects.filter(person_id=person_id.strip()).select_related("org").first()
+    return c if c is not None and scope.can_keep_cell_path(c.org.path) else None
+
+
 def can_keep(scope: Scope, c: Candidate) -> bool:
     """The cell's steps: sympathizer, class, papers, introducers, the cell's resolutions."""
     return scope.can_keep_cell_path(c.org.path)

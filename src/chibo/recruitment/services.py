@@ -188,8 +188,10 @@ def candidate_propose(
     proposed_on: dt.date | None = None,
     helper: Member | None = None,
     person_id: str = "",
+    imported: bool = False,
 ) -> Candidate:
-    """Put a person proposed by a mass organization on a cell's list of sympathizers."""
+    """Put a person proposed by a mass organization on a cell's list of sympathizers.
+    An imported class roster gives no gender (`imported`): it is recorded before the decision."""
     if not can_hold_members(org.kind) or not org.is_active:
         raise RuleViolation(_("Sympathizers are kept by a live cell."), field="org")
     names = _names(
@@ -197,7 +199,7 @@ def candidate_propose(
     )
     if not isinstance(birth_date, dt.date) or birth_date > timezone.localdate():
         raise RuleViolation(_("Give a birth date in the past."), field="birth_date")
-    if gender not in Gender.values:
+    if gender not in Gender.values and not (imported and gender == ""):
         raise RuleViolation(_("Gender must be male or female."), field="gender")
     if occupation not in Occupation.values:
         raise RuleViolation(_("Unknown occupation segment."), field="occupation")
@@ -243,6 +245,7 @@ def candidate_propose(
         org=org.code,
         source=source,
         helper=helper.member_code if helper else None,
+        imported=imported,
         **names,
     )
     return c
@@ -865,7 +868,6 @@ def deadlines_refresh_on_holiday(**kwargs: Any) -> None:
     transaction.on_commit(deadlines_refresh)
 
 
-@transaction.atomic
 def candidate_import(
     *,
     actor: Any,
@@ -881,44 +883,22 @@ def candidate_import(
     """Put a person named by an imported class roster on a cell's list of sympathizers.
 
     As `candidate_propose`, but the file gives no gender (left blank: it is recorded before
-    the admission decision) and the mass organization is unknown (`other`). Returns the
-    candidate; raises RuleViolation (nothing written) for a unit that is not a live cell, a
-    missing given name, a birth date or proposal date in the future, an unknown occupation,
-    or a person id already used. The caller (`chibo import classes`) has checked the scope.
+    the admission decision) and the mass organization is unknown (`other`); the person id
+    is required. The caller (`chibo import classes`) has checked the scope.
     """
-    if not can_hold_members(org.kind) or not org.is_active:
-        raise RuleViolation(_("Sympathizers are kept by a live cell."), field="org")
-    names = _names(
-        {"family_name": family_name, "middle_name": middle_name, "given_name": given_name}
-    )
-    if not isinstance(birth_date, dt.date) or birth_date > timezone.localdate():
-        raise RuleViolation(_("Give a birth date in the past."), field="birth_date")
-    if occupation not in Occupation.values:
-        raise RuleViolation(_("Unknown occupation segment."), field="occupation")
-    proposed_on = _day(proposed_on, field="proposed_on")
-    person_id = (person_id or "").strip()
-    if not person_id:
+    if not (person_id or "").strip():
         raise RuleViolation(_("Give the person id."), field="person_id")
-    if Candidate.objects.filter(person_id=person_id).exists():
-        raise RuleViolation(
-            _("The person id %(id)s is already used.") % {"id": person_id}, field="person_id"
-        )
-    c = Candidate(
+    return candidate_propose(
+        actor=actor,
+        org=org,
         person_id=person_id,
+        family_name=family_name,
+        middle_name=middle_name,
+        given_name=given_name,
         birth_date=birth_date,
         gender="",
         occupation=occupation,
-        org=org,
         source=Source.OTHER,
         proposed_on=proposed_on,
-        stage_since=proposed_on,
-        **names,
+        imported=True,
     )
-    c.refresh_name_keys()
-    try:
-        with transaction.atomic():
-            c.save()
-    except IntegrityError as exc:
-        raise RuleViolation(_("This person conflicts with an existing one.")) from exc
-    _audit(actor, "propose", c, org=org.code, source=Source.OTHER, imported=True, **names)
-    return c

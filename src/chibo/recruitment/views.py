@@ -466,8 +466,8 @@ def class_view(request: HttpRequest, class_id: int) -> HttpResponse:
     form = f.AttendanceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        c = Candidate.objects.filter(person_id=d["person_id"].strip()).select_related("org").first()
-        if c is None or not scope.can_keep_cell_path(c.org.path):
+        c = selectors.candidate_kept(scope, d["person_id"])
+        if c is None:
             form.add_error("person_id", _("No person with this id in the cells you keep."))
         else:
             done = run_service(

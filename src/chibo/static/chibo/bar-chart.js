@@ -1,17 +1,18 @@
-// Draws the handbook adoption of the units below as bars (share of members who have
-// activated the handbook). The same numbers are in the table under the chart.
+// Draws each `canvas[data-bar-chart]` as horizontal bars from the JSON script element it
+// names ({"labels": […], "values": […], "label": "…"}); `data-percent` scales it 0–100 %.
+// The same numbers are in the table under each chart.
 (function () {
   "use strict";
 
-  function draw() {
-    var source = document.getElementById("handbook-data");
-    var canvas = document.getElementById("chart-handbook");
-    if (!source || !canvas || typeof Chart === "undefined") return;
+  function drawOne(canvas) {
+    var source = document.getElementById(canvas.dataset.barChart);
+    if (!source) return;
     var data = JSON.parse(source.textContent);
     if (!data.labels.length) return;
     var primary = getComputedStyle(document.documentElement)
       .getPropertyValue("--pico-primary").trim() || "#0172ad";
     var reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var percent = canvas.hasAttribute("data-percent");
     canvas.closest("[data-chart]").hidden = false;
     new Chart(canvas, {
       type: "bar",
@@ -24,9 +25,18 @@
         maintainAspectRatio: false,
         animation: reduced ? false : undefined,
         plugins: { legend: { display: false } },
-        scales: { x: { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } } }
+        scales: {
+          x: percent
+            ? { min: 0, max: 100, ticks: { callback: function (v) { return v + "%"; } } }
+            : { min: 0, ticks: { precision: 0 } }
+        }
       }
     });
+  }
+
+  function draw() {
+    if (typeof Chart === "undefined") return;
+    document.querySelectorAll("canvas[data-bar-chart]").forEach(drawOne);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
