@@ -39,6 +39,10 @@ def test_classification_levels_counts_decided_subjects(world):
     # members: 2 good, 1 complete of 3 classified; Hai not yet decided
     assert got["members"] == _levels(good=2, comp=1, uncl=1, gob="66.67", exc="0.00")
     assert got["units_by_kind"] == {
+        "provincial_committee": _levels(uncl=1),
+        "upper_committee": _levels(uncl=2),
+        "district_committee": _levels(),
+        "partial_committee": _levels(),
         "grassroots_committee": _levels(ex=1, gob="100.00", exc="100.00"),
         "grassroots_cell": _levels(comp=1, uncl=1, gob="0.00", exc="0.00"),
         "subordinate_cell": _levels(good=1, gob="100.00", exc="0.00"),
@@ -75,6 +79,9 @@ def test_progress_counts_each_unit_and_its_members_per_status(world):
         ("G1", AssessmentStatus.DECIDED, 1),
         ("C2", AssessmentStatus.DECIDED, 2),
         ("C3", AssessmentStatus.NOT_STARTED, 2),
+        ("D1", AssessmentStatus.NOT_STARTED, 1),
+        ("D2", AssessmentStatus.NOT_STARTED, 1),
+        ("BT", AssessmentStatus.NOT_STARTED, 1),
     ]
     assert rows[3]["counts"] == {
         "not_started": 1,
@@ -83,7 +90,7 @@ def test_progress_counts_each_unit_and_its_members_per_status(world):
         "decided": 0,
     }
     within = selectors.campaign_progress(campaign, world.org("D2"))
-    assert [r["org"].code for r in within] == ["C3"]
+    assert [r["org"].code for r in within] == ["C3", "D2"]
 
 
 def test_assessments_move_with_their_unit_when_the_tree_is_restructured(world):

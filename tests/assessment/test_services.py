@@ -67,16 +67,21 @@ def test_a_campaign_lists_units_and_members_in_working_order(world):
         ("C2", "M-LAN", 6),
         ("C3", None, 7),
         ("C3", "M-HAI", 8),
+        # then the committees above them, the province last
+        ("D1", None, 9),
+        ("D2", None, 10),
+        ("BT", None, 11),
     ]
     assert all(a.status == AssessmentStatus.NOT_STARTED for a in Assessment.objects.all())
     assert row(campaign, member=world.members["minh"]).org_path == world.org("C1").path
     entry = AuditEntry.objects.get(action="assessment.campaign_open")
-    assert entry.changes["units"] == 4 and entry.changes["members"] == 4
+    assert entry.changes["units"] == 7 and entry.changes["members"] == 4
 
 
 def test_a_subtree_campaign_holds_only_its_subtree(world):
     campaign = open_campaign(world, "D2")
-    assert [a.org.code for a in campaign.assessments.select_related("org")] == ["C3", "C3"]
+    got = [a.org.code for a in campaign.assessments.select_related("org")]
+    assert got == ["C3", "C3", "D2"]  # the opening committee is rated too (by the level above)
 
 
 def test_a_period_is_opened_once_over_any_unit(world):
@@ -334,4 +339,4 @@ def test_opening_a_campaign_takes_the_same_queries_for_any_number_of_members(wor
     with CaptureQueriesContext(connection) as many:
         open_campaign(world, year=2024)
     assert len(many) == len(few)
-    assert Assessment.objects.filter(campaign__year=2024).count() == 4 + 4 + 12
+    assert Assessment.objects.filter(campaign__year=2024).count() == 7 + 4 + 12

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core.errors import RuleViolation
-from chibo.orgs.kinds import CELL_KINDS, GRASSROOTS_KINDS
+from chibo.orgs.kinds import Kind
 
 
 class Level(models.TextChoices):
@@ -38,8 +38,9 @@ RANK: dict[str, int] = {
     Level.EXCELLENT: 3,
 }
 GOOD_OR_BETTER = {Level.EXCELLENT, Level.GOOD}
-# The units a campaign assesses (besides every member): grassroots organizations and cells.
-ASSESSED_KINDS = GRASSROOTS_KINDS | CELL_KINDS
+# The units a campaign assesses (besides every member): every committee and cell but the
+# central one — provincial and upper committees, grassroots and partial committees, cells.
+ASSESSED_KINDS = {k for k in Kind.values if k != Kind.CENTRAL}
 
 # (a) in a grassroots organization, members rated excellent ≤ this share of those rated good
 EXCELLENT_SHARE_OF_GOOD = Fraction(1, 5)
