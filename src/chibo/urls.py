@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/", include("chibo.reports.urls")),
     path("targets/", include("chibo.targets.urls")),
     path("recruitment/", include("chibo.recruitment.urls")),
+    path("assessment/", include("chibo.assessment.urls")),
     path("documents/", include("chibo.documents.urls")),
     path("handbook/", include("chibo.handbook.urls")),
     path("audit/", audit_view, name="audit"),

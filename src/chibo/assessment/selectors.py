@@ -7,11 +7,15 @@ every read here stays within that organization's subtree.
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
 
 from chibo.core.percent import percent_str
-from chibo.orgs.kinds import Kind
-from chibo.orgs.models import Organization
+from chibo.core.scope import Scope
+from chibo.members.models import Member
+from chibo.orgs.kinds import GRASSROOTS_KINDS, Kind
+from chibo.orgs.models import STEP_LENGTH, Organization
 
 from .models import Assessment, AssessmentStatus, Campaign, PeriodKind, SubjectKind
 from .rules import ASSESSED_KINDS, GOOD_OR_BETTER, Level
@@ -48,6 +52,30 @@ def campaign_progress(campaign: Campaign, org: Organization | None = None) -> li
         for unit in Organization.objects.filter(pk__in=counts).order_by("path"):
             result.append(_progress_row(unit, None, counts[unit.pk]))
     return result
+
+
+def progress_by_child(campaign: Campaign, org: Organization) -> list[dict[str, Any]]:
+    """The campaign seen from `org`: per direct child unit with rows below it, the rows of
+    its whole subtree counted per status (`{"org", "counts", "total", "decided_percent"}`,
+    in tree order). Two queries, however large the subtree."""
+    width = len(org.path) + STEP_LENGTH
+    grouped: dict[str, Counter[str]] = {}
+    for head, status, n in (
+        Assessment.objects.filter(campaign=campaign, org_path__startswith=org.path)
+        .exclude(org_path=org.path)
+        .annotate(head=Substr("org_path", 1, width))
+        .order_by()
+        .values_list("head", "status")
+        .annotate(n=Count("id"))
+    ):
+        grouped.setdefault(head, Counter())[status] += n
+    units = Organization.objects.filter(path__in=grouped).order_by("path")
+    rows = []
+    for unit in units:
+        row = _progress_row(unit, None, grouped[unit.path])
+        row["decided_percent"] = percent_str(row["counts"]["decided"], row["total"])
+        rows.append(row)
+    return rows
 
 
 def _progress_row(org: Organization, status: str | None, c: Counter[str]) -> dict[str, Any]:
@@ -108,3 +136,91 @@ def classification_levels(org: Organization, year: int) -> dict[str, Any]:
         "grassroots": levels_dict(grassroots),
         "members": levels_dict(members),
     }
+
+
+# --- who may see and take which step ---------------------------------------------------------
+#
+# Reading an assessment needs its unit in the read scope (a member reads their own in the
+# handbook). The subject self-assesses: the member themself, or whoever keeps their cell's
+# records (its secretary, a clerk above) on their behalf; a unit through its secretary or a
+# clerk above. The advisory body appraises: for a member the cell (its secretary or a clerk
+# above), for a unit the committee that decides. The competent level decides: a member's
+# grassroots organization, a unit's parent committee. The level above the decider re-rates.
+
+
+def campaigns_for(scope: Scope, org: Organization) -> QuerySet[Campaign]:
+    """The campaigns that cover `org` (opened by it or a unit above) or a unit below it."""
+    if not scope.can_read_path(org.path):
+        return Campaign.objects.none()
+    return (
+        Campaign.objects.filter(
+            Q(org__path__in=[*org.ancestor_paths(), org.path]) | Q(org__path__startswith=org.path)
+        )
+        .select_related("org")
+        .order_by("-year", "-quarter", "org__path")
+    )
+
+
+def campaign_get(scope: Scope, campaign_id: int, org: Organization) -> Campaign:
+    """The campaign, seen from `org` (in the read scope): it must cover `org` or a unit below
+    it. 404 otherwise."""
+    found = campaigns_for(scope, org).filter(pk=campaign_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def assessment_get(scope: Scope, assessment_id: int) -> Assessment:
+    """One assessment whose unit is in the read scope; 404 otherwise."""
+    found = (
+        Assessment.objects.select_related("campaign", "campaign__org", "org", "member")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    if found is None or not scope.can_read_path(found.org_path):
+        raise Http404
+    return found
+
+
+def deciding_unit(a: Assessment) -> Organization:
+    """The competent level: a member's grassroots organization, a unit's parent committee
+    (the root unit decides its own)."""
+    if a.is_member:
+        paths = [*a.org.ancestor_paths(), a.org.path]
+        found = (
+            Organization.objects.filter(path__in=paths, kind__in=GRASSROOTS_KINDS)
+            .order_by("-depth")
+            .first()
+        )
+        return found or a.org.parent or a.org
+    return a.org.parent or a.org
+
+
+def can_self_assess(scope: Scope, a: Assessment) -> bool:
+    if a.is_member and scope.member_id is not None and scope.member_id == a.member_id:
+        return True
+    return scope.can_keep_cell_path(a.org_path)
+
+
+def can_appraise(scope: Scope, a: Assessment) -> bool:
+    if a.is_member:
+        return scope.can_keep_cell_path(a.org_path)
+    return scope.can_write_path(deciding_unit(a).path)
+
+
+def can_decide(scope: Scope, a: Assessment) -> bool:
+    return scope.can_write_path(deciding_unit(a).path)
+
+
+def can_rerate(scope: Scope, a: Assessment) -> bool:
+    above = deciding_unit(a).parent
+    return above is not None and scope.can_write_path(above.path)
+
+
+def own_assessments(member: Member) -> QuerySet[Assessment]:
+    """The member's own assessments, newest period first (the handbook shows these only)."""
+    return (
+        Assessment.objects.filter(member=member)
+        .select_related("campaign", "campaign__org")
+        .order_by("-campaign__year", "-campaign__quarter", "-campaign_id")
+    )

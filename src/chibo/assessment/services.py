@@ -360,3 +360,24 @@ def paths_follow_the_tree(*, old_path: str, new_path: str, **kwargs: Any) -> Non
     Assessment.objects.filter(org_path__startswith=old_path).update(
         org_path=Concat(Value(new_path), Substr("org_path", len(old_path) + 1))
     )
+
+
+@transaction.atomic
+def campaign_close(*, actor: Any, campaign: Campaign) -> Campaign:
+    """Close the campaign: its rows are then read-only. Rows not yet decided stay
+    unclassified (the audit row counts them); the reports count what was decided."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not campaign.is_open:
+        raise RuleViolation(_("The classification campaign is closed."))
+    undecided = campaign.assessments.exclude(status=AssessmentStatus.DECIDED).count()
+    campaign.status = Campaign.Status.CLOSED
+    campaign.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="assessment.campaign_close",
+        obj=campaign,
+        org_id=campaign.org_id,
+        changes={"status": [Campaign.Status.OPEN, Campaign.Status.CLOSED], "undecided": undecided},
+        label=f"{campaign.org.code} {campaign}",
+    )
+    return campaign
