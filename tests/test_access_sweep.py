@@ -30,6 +30,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from chibo.accounts.models import ApiToken, Role, User
 from chibo.accounts.services import token_create
 from chibo.api.urls import api
+from chibo.assessment.models import Assessment, Campaign
+from chibo.assessment.services import campaign_open
 from chibo.core.models import AuditEntry
 from chibo.documents.models import (
     Attachment,
@@ -41,7 +43,7 @@ from chibo.documents.models import (
 )
 from chibo.members.forms import MemberEditForm
 from chibo.members.models import LIVE_STATUSES, ImportJob, Member, MemberEvent
-from chibo.orgs.models import Organization, OrgDecision
+from chibo.orgs.models import STEP_LENGTH, Organization, OrgDecision
 from chibo.orgs.services import org_establish
 from chibo.recruitment.models import (
     Attendance,
@@ -462,6 +464,27 @@ def committee_form(t: Target) -> dict[str, Any]:
             f"{step}-version": c.version}  # fmt: skip
 
 
+def _campaign(t: Target) -> Campaign:
+    """The 2024 classification of the side's district (D1 or D2), opened once: it covers
+    every unit of the side."""
+    district = Organization.objects.get(path=t.org.path[: 2 * STEP_LENGTH])
+    found = Campaign.objects.filter(org=district, year=2024).first()
+    return found or campaign_open(actor=None, org=district, year=2024, rule_set="levels_2019")
+
+
+def _assessment(t: Target) -> Assessment:
+    """The side's member's row in that classification."""
+    return Assessment.objects.get(campaign=_campaign(t), member=t.member)
+
+
+def self_form(t: Target) -> dict[str, Any]:
+    return {"self-level": "good", "self-version": _assessment(t).version}
+
+
+def open_form(t: Target) -> dict[str, Any]:
+    return {"year": "2023", "period_kind": "year", "rule_set": "score_2025"}
+
+
 def _code_form(code: Callable[[Target], str]) -> Callable[[Target], dict[str, Any]]:
     return lambda t: {"target_code": code(t), **DECISION}
 
@@ -556,6 +579,18 @@ ROUTES: dict[str, Route] = {
         lambda t: {"candidate_id": _resolved(t).pk, "name": "committee_resolution"},
         form=committee_form,
     ),
+    "assessment:campaigns": Route(UNIT, _org),
+    "assessment:open": Route(UNIT_WRITE, _org, form=open_form),
+    "assessment:progress": Route(
+        UNIT, lambda t: {"campaign_id": _campaign(t).pk, "org_id": t.org.pk}
+    ),
+    "assessment:close": Route(
+        UNIT_WRITE, lambda t: {"campaign_id": _campaign(t).pk}, form=lambda t: {}
+    ),
+    "assessment:item": Route(UNIT, lambda t: {"assessment_id": _assessment(t).pk}),
+    "assessment:step": Route(
+        CELL_WRITE, lambda t: {"assessment_id": _assessment(t).pk, "name": "self"}, form=self_form
+    ),
 }
 
 # Not swept: Django's admin, the language switch, static files, and the API's own pages
@@ -620,6 +655,7 @@ API_PARAMS: dict[str, Callable[[Target], Any]] = {
     "on": lambda t: "2024-12-31",
     "document_id": lambda t: t.document.pk,
     "attachment_id": lambda t: t.attachment.pk,
+    "assessment_id": lambda t: _assessment(t).pk,
 }
 # Query parameters that only page or filter within the scope (no object of their own).
 API_PLAIN_QUERY = {"limit", "offset", "q", "status", "occupation", "gender", "kind", "start", "end"}
@@ -657,6 +693,8 @@ API_ROUTES: dict[tuple[str, str], ApiRoute] = {
     ("get", "/api/v1/handbook/attachments/{attachment_id}"): ApiRoute(READER),
     ("post", "/api/v1/handbook/reads"): ApiRoute(READER),
     ("get", "/api/v1/handbook/me"): ApiRoute(READER),
+    ("get", "/api/v1/handbook/assessments"): ApiRoute(READER),
+    ("post", "/api/v1/handbook/assessments/{assessment_id}/self"): ApiRoute(READER),
 }
 
 
@@ -699,6 +737,7 @@ TRACKED: list[type[Model]] = [
 ]  # fmt: skip
 TRACKED += [Document, DocumentVersion, AudienceRule, Attachment, ReadReceipt, Bookmark]
 TRACKED += [Candidate, AwarenessClass, Attendance, Introducer, DossierPaper]
+TRACKED += [Campaign, Assessment]
 
 
 def snapshot() -> dict[str, Any]:
@@ -1410,6 +1449,17 @@ def test_an_upload_cannot_be_aimed_at_a_foreign_subtree(sweep, media):
 # --- Documents and the handbook -----------------------------------------------------------------
 
 
+READS = ("post", "/api/v1/handbook/reads")
+# A valid body for each handbook write that takes one (what it would write, if let through).
+API_BODIES: dict[tuple[str, str], Callable[[Target], dict[str, Any]]] = {
+    READS: lambda t: {"reads": [{"document_id": t.document.pk, "read_at": "2025-01-01T08:00:00Z"}]},
+    ("post", "/api/v1/handbook/assessments/{assessment_id}/self"): lambda t: {
+        "level": "good",
+        "version": _assessment(t).version,
+    },
+}
+
+
 @pytest.mark.parametrize("key", API_WRITES, ids=_api_id)
 def test_handbook_writes_reach_only_the_callers_own_documents(sweep, key):
     """A bookmark or a reading: only a member, only on a document addressed to them; any
@@ -1422,11 +1472,11 @@ def test_handbook_writes_reach_only_the_callers_own_documents(sweep, key):
         for side, level in ACCESS[persona].items():
             t = target(sweep, side)
             url = api_url(path, params, t, fill_query=True)
-            body = {"reads": [{"document_id": t.document.pk, "read_at": "2025-01-01T08:00:00Z"}]}
+            body = API_BODIES.get(key, lambda t: {})(t)
             before = snapshot()
             response = getattr(client, method)(url, body, content_type="application/json")
             own = level == SELF
-            if method == "post" and persona == "minh":  # a member's reading of another's
+            if key == READS and persona == "minh":  # a member's reading of another's
                 recorded = response.json().get("recorded")
                 if recorded != ([t.document.pk] if own else []):
                     failures.append(f"minh POST reads ({side}): recorded {recorded}")

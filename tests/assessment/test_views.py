@@ -38,9 +38,9 @@ def _clerk_of(world, code):  # type: ignore[no-untyped-def]
 def test_a_clerk_opens_a_campaign_from_the_page(world, client_for):
     c = client_for("alice")
     page = c.get(f"/assessment/{world.org('D1').pk}/")
-    assert page.status_code == 200 and b"open-form" in page.content
+    assert page.status_code == 200 and b'data-testid="open"' in page.content
     got = c.post(
-        f"/assessment/{world.org('D1').pk}/",
+        f"/assessment/{world.org('D1').pk}/open/",
         {"year": YEAR, "period_kind": "year", "rule_set": RuleSet.LEVELS_2019},
     )
     campaign = Campaign.objects.get()
@@ -52,7 +52,7 @@ def test_a_clerk_opens_a_campaign_from_the_page(world, client_for):
     assert 'data-org="C3"' not in progress
     # opening the same period again is refused in the page, nothing written
     again = c.post(
-        f"/assessment/{world.org('D1').pk}/",
+        f"/assessment/{world.org('D1').pk}/open/",
         {"year": YEAR, "period_kind": "year", "rule_set": RuleSet.LEVELS_2019},
     )
     assert again.status_code == 200 and "already covers" in again.content.decode()
@@ -61,9 +61,9 @@ def test_a_clerk_opens_a_campaign_from_the_page(world, client_for):
 
 def test_only_writers_open_and_nobody_sees_another_subtree(world, client_for):
     sam = client_for("sam")
-    assert b"open-form" not in sam.get(f"/assessment/{world.org('C1').pk}/").content
+    assert b'data-testid="open"' not in sam.get(f"/assessment/{world.org('C1').pk}/").content
     post = sam.post(
-        f"/assessment/{world.org('C1').pk}/",
+        f"/assessment/{world.org('C1').pk}/open/",
         {"year": YEAR, "period_kind": "year", "rule_set": RuleSet.LEVELS_2019},
     )
     assert post.status_code == 404 and not Campaign.objects.exists()
@@ -75,6 +75,7 @@ def test_only_writers_open_and_nobody_sees_another_subtree(world, client_for):
     assert bob.get(f"/assessment/item/{minh.pk}/").status_code == 404
     assert _step(bob, minh, "self", level=Level.GOOD).status_code == 404
     assert bob.post(f"/assessment/campaign/{campaign.pk}/close/").status_code == 404
+    assert bob.get(f"/assessment/campaign/{campaign.pk}/close/").status_code == 404
     minh.refresh_from_db()
     assert minh.status == AssessmentStatus.NOT_STARTED and campaign.is_open
 
@@ -140,6 +141,8 @@ def test_closing_makes_the_campaign_read_only(world, client_for):
     campaign = open_campaign(world, "D1")
     minh = row(campaign, member=world.members["minh"])
     c = client_for("alice")
+    confirm = c.get(f"/assessment/campaign/{campaign.pk}/close/").content.decode()
+    assert f"{campaign.assessments.count()} assessments are not decided" in confirm
     assert c.post(f"/assessment/campaign/{campaign.pk}/close/").status_code == 302
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.CLOSED

@@ -15,12 +15,16 @@ from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
+from chibo.assessment import selectors as assessment_selectors
+from chibo.assessment import services as assessment_services
+from chibo.assessment.models import Assessment, AssessmentStatus
+from chibo.assessment.rules import GENERAL_MAX, RESULTS_MAX, Level
 from chibo.documents import selectors, services
 from chibo.documents.models import DocType, Document
 from chibo.members.models import Member
 
 from .auth import request_scope
-from .errors import BODY_ERRORS, ERRORS
+from .errors import BODY_ERRORS, ERRORS, ErrorOut
 from .pagination import CappedLimitOffset
 from .schemas import MAX_ID, SearchText
 
@@ -257,3 +261,91 @@ def profile(request: HttpRequest) -> Any:
         "unit_code": member.org.code,
         "activated_at": member.activation.activated_at,
     }
+
+
+# --- the member's own classification ---------------------------------------------------------
+
+
+class AssessmentOut(Schema):
+    id: int
+    year: int
+    period: str = Field(..., description="The campaign's period, e.g. 2025 or 2025 Q2.")
+    rules: str = Field(..., description="levels_2019 or score_2025")
+    opened_by: str
+    status: str
+    status_label: str
+    self_level: str
+    general: int | None
+    results: int | None
+    total: int | None
+    downgraded: bool
+    level: str = Field(..., description="The decided level ('' until decided).")
+    level_label: str
+    version: int
+    can_self_assess: bool
+
+
+class SelfAssessmentIn(Schema):
+    level: Level
+    general: int | None = Field(None, ge=0, le=GENERAL_MAX)
+    results: int | None = Field(None, ge=0, le=RESULTS_MAX)
+    version: int = Field(..., ge=1, le=MAX_ID)
+
+
+AssessmentId = Annotated[int, Path(ge=1, le=MAX_ID)]
+SELF_STEPS = (AssessmentStatus.NOT_STARTED, AssessmentStatus.SELF_ASSESSED)
+
+
+def _assessment(a: Assessment) -> dict[str, Any]:
+    decided = a.status == AssessmentStatus.DECIDED
+    return {
+        "id": a.pk,
+        "year": a.campaign.year,
+        "period": str(a.campaign),
+        "rules": a.campaign.rule_set,
+        "opened_by": a.campaign.org.name,
+        "status": a.status,
+        "status_label": str(AssessmentStatus(a.status).label),
+        "self_level": a.self_level,
+        "general": a.self_general,
+        "results": a.self_results,
+        "total": a.self_total,
+        "downgraded": a.downgraded,
+        "level": a.level if decided else "",
+        "level_label": str(Level(a.level).label) if decided and a.level else "",
+        "version": a.version,
+        "can_self_assess": a.campaign.is_open and a.status in SELF_STEPS,
+    }
+
+
+@handbook_router.get("/assessments", response={200: list[AssessmentOut], **ERRORS})
+def list_assessments(request: HttpRequest) -> Any:
+    """Your own quality assessments, newest first (at most the last 20 periods)."""
+    member = _reader(request)
+    return [_assessment(a) for a in assessment_selectors.own_assessments(member)[:20]]
+
+
+@handbook_router.post(
+    "/assessments/{assessment_id}/self",
+    response={200: AssessmentOut, 409: ErrorOut, **BODY_ERRORS},
+)
+def self_assess(
+    request: HttpRequest, assessment_id: AssessmentId, payload: SelfAssessmentIn
+) -> Any:
+    """Your self-assessment: the level, and with the 2025 rules the two scores (general of 30,
+    results of 70). A level below what the score gives is kept as a voluntary downgrade; one
+    above it is refused with the reason. Possible until the cell appraises it."""
+    member = _reader(request)
+    a = assessment_selectors.own_assessments(member).filter(pk=assessment_id).first()
+    if a is None:
+        raise Http404
+    done = assessment_services.self_assess(
+        actor=request.user,
+        assessment=a,
+        level=payload.level.value,
+        general=payload.general,
+        results=payload.results,
+        version=payload.version,
+    )
+    done.campaign = a.campaign
+    return _assessment(done)

@@ -5,6 +5,7 @@ from . import views
 app_name = "assessment"
 urlpatterns = [
     path("<int:org_id>/", views.campaigns_view, name="campaigns"),
+    path("<int:org_id>/open/", views.open_view, name="open"),
     path("campaign/<int:campaign_id>/<int:org_id>/", views.progress_view, name="progress"),
     path("campaign/<int:campaign_id>/close/", views.close_view, name="close"),
     path("item/<int:assessment_id>/", views.item_view, name="item"),

@@ -16,13 +16,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from chibo.accounts.access import access_org
 from chibo.core.errors import DomainError
 from chibo.core.scope import Scope
 from chibo.core.views import flash_ok, run_service
 from chibo.orgs.kinds import COMMITTEE_KINDS, Kind
+from chibo.orgs.models import Organization
 
 from . import forms as f
 from . import selectors, services
@@ -40,44 +40,54 @@ def _scope(request: HttpRequest) -> Scope:
 
 @login_required
 def campaigns_view(request: HttpRequest, org_id: int) -> HttpResponse:
-    """The campaigns that cover the unit or units below it; writers open a new one here."""
+    """The campaigns that cover the unit or units below it."""
     scope = _scope(request)
     org = access_org(scope, org_id)
-    can_open = scope.can_write_path(org.path) and org.kind in OPENING_KINDS
-    form = f.OpenForm(request.POST or None) if can_open else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404
-        if form.is_valid():
-            d = form.cleaned_data
-            campaign = run_service(
-                request,
-                form,
-                lambda: services.campaign_open(
-                    actor=request.user,
-                    org=org,
-                    year=d["year"],
-                    rule_set=d["rule_set"],
-                    period_kind=d["period_kind"],
-                    quarter=d["quarter"],
-                ),
-            )
-            if campaign is not None:
-                flash_ok(
-                    request,
-                    _("The classification %(period)s is open over %(org)s.")
-                    % {"period": campaign, "org": org.name},
-                )
-                return redirect("assessment:progress", campaign.pk, org.pk)
     return render(
         request,
         "assessment/campaigns.html",
         {
             "org": org,
             "campaigns": selectors.campaigns_for(scope, org)[:100],
-            "form": form,
+            "can_open": _can_open(scope, org),
         },
     )
+
+
+def _can_open(scope: Scope, org: Organization) -> bool:
+    return scope.can_write_path(org.path) and org.kind in OPENING_KINDS
+
+
+@login_required
+def open_view(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Open a classification over the unit's subtree (those who write the unit)."""
+    scope = _scope(request)
+    org = access_org(scope, org_id)
+    if not _can_open(scope, org):
+        raise Http404
+    form = f.OpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        campaign = run_service(
+            request,
+            form,
+            lambda: services.campaign_open(
+                actor=request.user,
+                org=org,
+                year=d["year"],
+                rule_set=d["rule_set"],
+                period_kind=d["period_kind"],
+                quarter=d["quarter"],
+            ),
+        )
+        if campaign is not None:
+            flash_ok(
+                request,
+                _("The classification %(period)s is open over %(org)s.")
+                % {"period": campaign, "org": org.name},
+            )
+            return redirect("assessment:progress", campaign.pk, org.pk)
+    return render(request, "assessment/open.html", {"org": org, "form": form})
 
 
 @login_required
@@ -109,18 +119,21 @@ def progress_view(request: HttpRequest, campaign_id: int, org_id: int) -> HttpRe
 
 
 @login_required
-@require_POST
 def close_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Close a campaign (those who write the unit that opened it); GET asks first."""
     scope = _scope(request)
     campaign = Campaign.objects.select_related("org").filter(pk=campaign_id).first()
     if campaign is None or not scope.can_write_path(campaign.org.path):
         raise Http404
-    try:
-        services.campaign_close(actor=request.user, campaign=campaign)
-        flash_ok(request, _("The classification %(period)s is closed.") % {"period": campaign})
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("assessment:progress", campaign.pk, campaign.org_id)
+    if request.method == "POST":
+        try:
+            services.campaign_close(actor=request.user, campaign=campaign)
+            flash_ok(request, _("The classification %(period)s is closed.") % {"period": campaign})
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("assessment:progress", campaign.pk, campaign.org_id)
+    undecided = campaign.assessments.exclude(status=AssessmentStatus.DECIDED).count()
+    return render(request, "assessment/close.html", {"campaign": campaign, "undecided": undecided})
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from chibo.assessment.rules import GENERAL_MAX, RESULTS_MAX, Level
 from chibo.documents.selectors import member_for
 from chibo.documents.services import handbook_activate
 
@@ -52,6 +53,18 @@ def app_text() -> dict[str, str]:
         "unit": _("Unit"),
         "logout": _("Log out"),
         "queued": _("Readings made offline will be sent when you are back online."),
+        "assessment": _("Classification"),
+        "selfAssess": _("Self-assessment"),
+        "level": _("Level"),
+        "decided": _("Decided level"),
+        "general": _("General criteria (of %(n)d points)") % {"n": GENERAL_MAX},
+        "results": _("Results of duties (of %(n)d points)") % {"n": RESULTS_MAX},
+        "send": _("Send"),
+        "saved": _("Your self-assessment is recorded."),
+        "downgraded": _("voluntary downgrade"),
+        "points": _("points"),
+        "needsOnline": _("Self-assessment needs a connection."),
+        **{f"level_{value}": str(label) for value, label in Level.choices},
     }
 
 

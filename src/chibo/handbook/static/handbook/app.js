@@ -148,10 +148,71 @@
       el("button", { type: "button", onclick: () => document.getElementById("logout").submit() }, T.logout));
   }
 
+  // --- the member's own classification -------------------------------------------------------
+  const LEVELS = ["excellent", "good", "complete", "not_complete"];
+  function assessmentCard(a) {
+    const card = el("article", { class: "assessment", "data-id": String(a.id), "data-status": a.status },
+      el("h2", {}, `${T.assessment} ${a.period}`),
+      el("p", { class: "muted" }, `${a.opened_by} · `, el("span", { class: "tag", "data-testid": "assessment-status" }, a.status_label)),
+      a.self_level ? el("p", {}, `${T.selfAssess}: ${T["level_" + a.self_level]}`,
+        a.total != null ? ` · ${a.total} ${T.points}` : null,
+        a.downgraded ? el("span", { class: "tag changed" }, T.downgraded) : null) : null,
+      a.level ? el("p", {}, `${T.decided}: `, el("strong", { "data-testid": "assessment-level" }, a.level_label)) : null);
+    if (!a.can_self_assess) return card;
+    const scored = a.rules === "score_2025";
+    const level = el("select", { name: "level", required: "required", "aria-label": T.level },
+      el("option", { value: "" }, "—"),
+      LEVELS.map((v) => {
+        const o = el("option", { value: v }, T["level_" + v]);
+        if (v === a.self_level) o.selected = true;
+        return o;
+      }));
+    const number = (name, max, value) => el("input", { type: "number", name, min: "0", max: String(max), required: "required", value: value == null ? "" : String(value) });
+    const general = scored ? number("general", 30, a.general) : null;
+    const results = scored ? number("results", 70, a.results) : null;
+    const message = el("p", { role: "status", class: "message" });
+    const form = el("form", { class: "self-assess" },
+      el("label", {}, T.level, level),
+      scored ? el("label", {}, T.general, general) : null,
+      scored ? el("label", {}, T.results, results) : null,
+      el("button", { type: "submit" }, T.send), message);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!navigator.onLine) { message.textContent = T.needsOnline; return; }
+      const body = { level: level.value, version: a.version };
+      if (scored) { body.general = Number(general.value); body.results = Number(results.value); }
+      try {
+        const response = await fetch(`${API}/assessments/${a.id}/self`, {
+          method: "POST", credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf() },
+          body: JSON.stringify(body),
+        });
+        const data = await response.json();
+        if (!response.ok || response.headers.get("X-Chibo-Offline")) {
+          message.setAttribute("role", "alert");
+          message.textContent = data.message || T.error;
+          return;
+        }
+        const fresh = assessmentCard(data);
+        fresh.append(el("p", { role: "status", class: "message ok" }, T.saved));
+        card.replaceWith(fresh);
+      } catch (e) {
+        message.textContent = T.needsOnline;
+      }
+    });
+    card.append(el("h3", {}, T.selfAssess), form);
+    return card;
+  }
+  async function assessmentView() {
+    const { data } = await get("/assessments");
+    if (!data.length) return el("p", { class: "muted" }, T.empty);
+    return el("div", { class: "assessments" }, data.map(assessmentCard));
+  }
+
   async function route() {
     const hash = location.hash || "#/";
     const doc = hash.match(/^#\/doc\/(\d+)$/);
-    const tab = doc ? "documents" : ({ "#/notices": "notices", "#/bookmarks": "bookmarks", "#/me": "me" }[hash] || "documents");
+    const tab = doc ? "documents" : ({ "#/notices": "notices", "#/bookmarks": "bookmarks", "#/assessment": "assessment", "#/me": "me" }[hash] || "documents");
     document.querySelectorAll(".tabs a").forEach((a) => {
       if (a.dataset.tab === tab) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
     });
@@ -162,6 +223,7 @@
       else if (tab === "notices") view = await documentsView("/notices", false);
       else if (tab === "bookmarks") view = await documentsView("/bookmarks", false);
       else if (tab === "me") view = await profileView();
+      else if (tab === "assessment") view = await assessmentView();
       else view = await documentsView("/documents", true);
       main.replaceChildren(view);
     } catch (e) {
