@@ -302,3 +302,53 @@ def test_the_demo_has_people_on_the_road_in_that_keep_to_the_rules(demo):
     card_range = CardRange.objects.get()
     used = Member.objects.filter(card_number__isnull=False).order_by("-card_number").first()
     assert used is not None and card_range.next_number > int(used.card_number.split(".")[1])
+
+
+def test_the_demo_classifications_keep_to_the_rules(demo):
+    from chibo.assessment import rules
+    from chibo.assessment.models import Assessment, AssessmentStatus, Campaign
+    from chibo.assessment.selectors import classification_levels
+    from chibo.orgs.kinds import GRASSROOTS_KINDS
+
+    year = DEMO_TODAY.year
+    campaigns = {c.year: c for c in Campaign.objects.filter(org=demo.root)}
+    assert sorted(campaigns) == [year - 2, year - 1, year]
+    assert [campaigns[y].is_open for y in sorted(campaigns)] == [False, False, True]
+    live = Member.objects.filter(status__in=LIVE_STATUSES).count()
+    last = classification_levels(demo.root, year - 1)
+    assert last["members"]["unclassified"] == 0
+    joined_later = Member.objects.filter(
+        status__in=LIVE_STATUSES, admitted_on__gt=dt.date(year - 1, 12, 31)
+    ).count()
+    assert 0 < joined_later < live
+    assert sum(last["members"][k] for k in rules.Level.values) == live - joined_later
+    assert classification_levels(demo.root, year)["members"]["unclassified"] == live
+    kinds = dict(Organization.objects.values_list("path", "kind"))
+    for y in (year - 2, year - 1):
+        rows = list(
+            Assessment.objects.filter(campaign=campaigns[y]).values_list(
+                "org_path", "member_id", "level", "status", "self_total"
+            )
+        )
+        assert {r[3] for r in rows} == {AssessmentStatus.DECIDED}
+        members_of: dict[str, list[str]] = defaultdict(list)
+        grassroots: dict[str, list[str]] = defaultdict(list)
+        for path, member_id, level, _status, total in rows:
+            if member_id:
+                members_of[path].append(level)
+                top = next(
+                    (
+                        path[:n]
+                        for n in range(len(path), 0, -STEP_LENGTH)
+                        if kinds[path[:n]] in GRASSROOTS_KINDS
+                    ),
+                    path,
+                )
+                grassroots[top].append(level)
+            if total is not None:  # the 2025 score gives the level
+                assert rules.level_for_score(total) == level
+        for levels in grassroots.values():
+            rules.check_excellent_share(levels.count("excellent"), levels.count("good"))
+        for path, member_id, level, _status, _total in rows:
+            if not member_id and kinds[path] in CELL_KINDS:
+                rules.check_cell_level(level, members_of.get(path, []))

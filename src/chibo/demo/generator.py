@@ -47,6 +47,7 @@ from chibo.orgs.kinds import CELL_KINDS, Kind, Sector
 from chibo.orgs.models import Organization, OrgDecision, decode_step, encode_step
 
 from . import names
+from .assessment import demo_assessment
 from .recruitment import demo_recruitment
 from .targets import demo_targets
 
@@ -1156,6 +1157,7 @@ def demo_generate(*, seed: int, members: int, today: dt.date = DEMO_TODAY) -> De
         assert root is not None
         demo_targets(root, today, rng)
         demo_recruitment(root, today, rng, CARD_PROVINCE_CODE)
+        demo_assessment(root, today, rng)
         _create_users(units, root)
         counts = _counts(root)
         audit_record(
