@@ -33,7 +33,7 @@ CHUNK = 900  # ids per UPDATE … WHERE id IN (…), within SQLite's bound on pa
 # A member's level: excellent, good, complete, not complete (before the 20% rule trims it).
 MEMBER_WEIGHTS = (8, 70, 19, 3)
 UNIT_WEIGHTS = (12, 63, 22, 3)
-LEVELS = (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE)
+LEVELS: tuple[str, ...] = (Level.EXCELLENT, Level.GOOD, Level.COMPLETE, Level.NOT_COMPLETE)
 # Of this year's open classification, the share of members who have self-assessed.
 SELF_ASSESSED_SHARE = 0.3
 
