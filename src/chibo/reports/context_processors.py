@@ -1,5 +1,5 @@
-"""`dashboard_url` and `recruitment_url` for the navigation: the pages of the first unit of
-the user's scope."""
+"""`dashboard_url`, `recruitment_url` and `assessment_url` for the navigation: the pages
+of the first unit of the user's scope."""
 
 from typing import Any
 
@@ -28,4 +28,5 @@ def dashboard(request: HttpRequest) -> dict[str, Any]:
     return {
         "dashboard_url": SimpleLazyObject(lambda: url("reports:dashboard")),
         "recruitment_url": SimpleLazyObject(lambda: url("recruitment:board")),
+        "assessment_url": SimpleLazyObject(lambda: url("assessment:campaigns")),
     }
