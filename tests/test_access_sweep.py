@@ -474,7 +474,7 @@ def _campaign(t: Target) -> Campaign:
 
 def _assessment(t: Target) -> Assessment:
     """The side's member's row in that classification."""
-    return Assessment.objects.get(campaign=_campaign(t), member=t.member)
+    return Assessment.objects.get(campaign=_campaign(t), member=t.member, subject_kind="member")
 
 
 def self_form(t: Target) -> dict[str, Any]:
@@ -579,10 +579,17 @@ ROUTES: dict[str, Route] = {
         lambda t: {"candidate_id": _resolved(t).pk, "name": "committee_resolution"},
         form=committee_form,
     ),
+    "reports:classification": Route(UNIT, _org),
+    "reports:classification_export": Route(UNIT, lambda t: {"org_id": t.org.pk, "fmt": "xlsx"}),
     "assessment:campaigns": Route(UNIT, _org),
     "assessment:open": Route(UNIT_WRITE, _org, form=open_form),
     "assessment:progress": Route(
         UNIT, lambda t: {"campaign_id": _campaign(t).pk, "org_id": t.org.pk}
+    ),
+    "assessment:leader_add": Route(
+        CELL_WRITE,
+        lambda t: {"campaign_id": _campaign(t).pk, "org_id": t.cell.pk},
+        form=lambda t: {"leader-member_code": t.member.member_code, "leader-title": "secretary"},
     ),
     "assessment:close": Route(
         UNIT_WRITE, lambda t: {"campaign_id": _campaign(t).pk}, form=lambda t: {}
@@ -684,6 +691,7 @@ API_ROUTES: dict[tuple[str, str], ApiRoute] = {
     ("get", "/api/v1/reports/screening"): ApiRoute(UNIT),
     ("get", "/api/v1/reports/handbook"): ApiRoute(UNIT),
     ("get", "/api/v1/reports/recruitment"): ApiRoute(UNIT),
+    ("get", "/api/v1/reports/classification"): ApiRoute(UNIT),
     ("get", "/api/v1/handbook/documents"): ApiRoute(READER),
     ("get", "/api/v1/handbook/documents/{document_id}"): ApiRoute(READER),
     ("put", "/api/v1/handbook/documents/{document_id}/bookmark"): ApiRoute(READER),

@@ -30,7 +30,7 @@ def more_members(world: World, n: int, code: str = "C1") -> None:
 
 def row(campaign: Campaign, *, member: Any = None, org: Organization | None = None) -> Assessment:
     if member is not None:
-        return Assessment.objects.get(campaign=campaign, member=member)
+        return Assessment.objects.get(campaign=campaign, member=member, subject_kind="member")
     return Assessment.objects.get(campaign=campaign, org=org, member__isnull=True)
 
 

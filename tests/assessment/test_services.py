@@ -59,18 +59,23 @@ def test_a_campaign_lists_units_and_members_in_working_order(world):
     ]
     # deeper units first, each unit before its members (Đức before Minh: by given name)
     assert got == [
-        ("C1", None, 1),
-        ("C1", "M-DUC", 2),
-        ("C1", "M-MINH", 3),
-        ("G1", None, 4),
-        ("C2", None, 5),
-        ("C2", "M-LAN", 6),
-        ("C3", None, 7),
-        ("C3", "M-HAI", 8),
-        # then the committees above them, the province last
-        ("D1", None, 9),
-        ("D2", None, 10),
-        ("BT", None, 11),
+        (code, member, (i + 1) * services.ORDER_GAP)
+        for i, (code, member) in enumerate(
+            [
+                ("C1", None),
+                ("C1", "M-DUC"),
+                ("C1", "M-MINH"),
+                ("G1", None),
+                ("C2", None),
+                ("C2", "M-LAN"),
+                ("C3", None),
+                ("C3", "M-HAI"),
+                # then the committees above them, the province last
+                ("D1", None),
+                ("D2", None),
+                ("BT", None),
+            ]
+        )
     ]
     assert all(a.status == AssessmentStatus.NOT_STARTED for a in Assessment.objects.all())
     assert row(campaign, member=world.members["minh"]).org_path == world.org("C1").path
@@ -340,3 +345,82 @@ def test_opening_a_campaign_takes_the_same_queries_for_any_number_of_members(wor
         open_campaign(world, year=2024)
     assert len(many) == len(few)
     assert Assessment.objects.filter(campaign__year=2024).count() == 7 + 4 + 12
+
+
+# --- leaders ---------------------------------------------------------------------------------
+
+
+def test_a_leader_is_rated_after_the_unit_besides_their_member_rating(world):
+    from chibo.assessment.models import LeaderTitle, SubjectKind
+    from chibo.assessment.selectors import classification_levels, deciding_unit
+
+    campaign = open_campaign(world)
+    g1, minh = world.org("G1"), world.members["minh"]
+    leader = services.leader_add(
+        actor=None, campaign=campaign, unit=g1, member=minh, title=LeaderTitle.SECRETARY
+    )
+    second = services.leader_add(
+        actor=None,
+        campaign=campaign,
+        unit=g1,
+        member=world.members["duc"],
+        title="committee_member",
+    )
+    unit_row = row(campaign, org=g1)
+    assert (leader.order, second.order) == (unit_row.order + 1, unit_row.order + 2)
+    assert leader.subject_kind == SubjectKind.LEADER and deciding_unit(leader) == world.org("D1")
+    # the same member keeps their own rating as a member of C1
+    assert Assessment.objects.filter(campaign=campaign, member=minh).count() == 2
+    # (c) holds for leaders too; their levels are not counted among units or members
+    a = services.self_assess(actor=None, assessment=leader, level=Level.GOOD)
+    a = services.appraise(
+        actor=None, assessment=a, proposed_level=Level.NOT_COMPLETE, disciplined=True
+    )
+    _refused(lambda: services.decide(actor=None, assessment=a, level=Level.GOOD), "disciplined")
+    services.decide(actor=None, assessment=a, level=Level.NOT_COMPLETE)
+    got = classification_levels(world.org("BT"), YEAR)
+    assert got["members"]["not_complete"] == 0 and got["members"]["unclassified"] == 4
+
+
+def test_a_leader_must_belong_to_the_unit_and_is_added_once(world):
+    campaign = open_campaign(world)
+    g1 = world.org("G1")
+    hai = world.members["hai"]  # of C3, under D2
+    _refused(
+        lambda: services.leader_add(
+            actor=None, campaign=campaign, unit=g1, member=hai, title="secretary"
+        ),
+        "must be a member of it",
+    )
+    minh = world.members["minh"]
+    services.leader_add(actor=None, campaign=campaign, unit=g1, member=minh, title="secretary")
+    _refused(
+        lambda: services.leader_add(
+            actor=None, campaign=campaign, unit=g1, member=minh, title="secretary"
+        ),
+        "already rated as a leader",
+    )
+    _refused(
+        lambda: services.leader_add(
+            actor=None, campaign=campaign, unit=g1, member=minh, title="king"
+        ),
+        "post",
+    )
+
+
+def test_a_leader_is_removed_only_before_anything_is_recorded(world):
+    campaign = open_campaign(world)
+    g1, minh = world.org("G1"), world.members["minh"]
+    a = services.leader_add(actor=None, campaign=campaign, unit=g1, member=minh, title="secretary")
+    services.self_assess(actor=None, assessment=a, level=Level.GOOD)
+    _refused(lambda: services.leader_remove(actor=None, assessment=a), "not possible")
+    b = services.leader_add(
+        actor=None, campaign=campaign, unit=g1, member=world.members["duc"], title="secretary"
+    )
+    services.leader_remove(actor=None, assessment=b)
+    assert not Assessment.objects.filter(pk=b.pk).exists()
+    assert AuditEntry.objects.filter(action="assessment.leader_remove").count() == 1
+    _refused(
+        lambda: services.leader_remove(actor=None, assessment=row(campaign, member=minh)),
+        "Only a leader",
+    )

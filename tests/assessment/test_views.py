@@ -152,3 +152,32 @@ def test_closing_makes_the_campaign_read_only(world, client_for):
     assert Assessment.objects.get(pk=minh.pk).status == AssessmentStatus.NOT_STARTED
     entry = AuditEntry.objects.get(action="assessment.campaign_close")
     assert entry.changes["undecided"] == campaign.assessments.count()
+
+
+def test_the_secretary_names_a_leader_of_her_cell_by_member_code(world, client_for):
+    campaign = open_campaign(world, "D1")
+    c1 = world.org("C1")
+    sam = client_for("sam")
+    url = f"/assessment/campaign/{campaign.pk}/{c1.pk}/leader/"
+    unknown = sam.post(url, {"leader-member_code": "M-HAI", "leader-title": "secretary"})
+    assert unknown.status_code == 200 and "No member with this code" in unknown.content.decode()
+    got = sam.post(url, {"leader-member_code": "M-MINH", "leader-title": "secretary"})
+    assert got.status_code == 302
+    leader = Assessment.objects.get(campaign=campaign, subject_kind="leader")
+    assert leader.order == row(campaign, org=c1).order + 1
+    page = sam.get(f"/assessment/item/{leader.pk}/").content.decode()
+    assert 'data-testid="leader"' in page and "step-remove" in page
+    # Minh sees it in his handbook, as a leader of his cell
+    mine = client_for("minh").get("/api/v1/handbook/assessments").json()
+    assert {a["subject"] for a in mine} == {"member", "leader"}
+    # bob may not name leaders here, nor see the unit
+    bob = client_for("bob")
+    assert (
+        bob.post(url, {"leader-member_code": "M-DUC", "leader-title": "secretary"}).status_code
+        == 404
+    )
+    assert Assessment.objects.filter(subject_kind="leader").count() == 1
+    removed = _step(client_for("sam"), leader, "remove")
+    assert removed.status_code == 302
+    assert removed["Location"] == f"/assessment/campaign/{campaign.pk}/{c1.pk}/"
+    assert not Assessment.objects.filter(subject_kind="leader").exists()

@@ -187,5 +187,12 @@ def test_a_whole_classification_through_the_pages(
         got["grassroots"]["unclassified"] == 1
         and got["grassroots"]["good_or_better_percent"] is None
     )
+    # and the report's page shows the same
+    office.page.goto(session.url(f"/reports/{g1.pk}/classification/?year={YEAR}"))
+    members = office.page.get_by_test_id("classification-members")
+    expect(members.locator("tr[data-key=good] td.num")).to_have_text("2")
+    expect(members.locator("tr[data-key=good_or_better_percent] td.num")).to_contain_text("100")
+    expect(office.page.locator("canvas[data-bar-chart]").first).to_be_visible()
+    office.assert_no_console_errors()
     rerated = Assessment.objects.get(campaign=campaign, org=c1, member__isnull=True)
     assert (rerated.previous_level, rerated.level) == ("good", "complete")

@@ -272,6 +272,8 @@ class AssessmentOut(Schema):
     period: str = Field(..., description="The campaign's period, e.g. 2025 or 2025 Q2.")
     rules: str = Field(..., description="levels_2019 or score_2025")
     opened_by: str
+    subject: str = Field(..., description="member, or leader (rated as a leader of a unit)")
+    leader_of: str = Field(..., description="The unit led and the post ('' for a member).")
     status: str
     status_label: str
     self_level: str
@@ -304,6 +306,8 @@ def _assessment(a: Assessment) -> dict[str, Any]:
         "period": str(a.campaign),
         "rules": a.campaign.rule_set,
         "opened_by": a.campaign.org.name,
+        "subject": a.subject_kind,
+        "leader_of": f"{a.get_leader_title_display()}, {a.org.name}" if a.is_leader else "",
         "status": a.status,
         "status_label": str(AssessmentStatus(a.status).label),
         "self_level": a.self_level,

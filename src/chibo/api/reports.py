@@ -10,6 +10,7 @@ from ninja import Router, Schema
 from chibo.accounts.access import access_org
 from chibo.core.errors import DomainError
 from chibo.reports import selectors
+from chibo.reports.classification import report_classification
 from chibo.reports.handbook import report_handbook
 from chibo.reports.recruitment import report_recruitment
 
@@ -160,3 +161,43 @@ def recruitment(request: HttpRequest, org: str, start: dt.date, end: dt.date) ->
     occupation, and the median days from the class to the admission decision."""
     unit = access_org(request_scope(request), org, by_code=True)
     return report_recruitment(org=unit, start=start, end=end)
+
+
+class Levels(Schema):
+    """Subjects per level of the annual classification; percentages of those classified."""
+
+    excellent: int
+    good: int
+    complete: int
+    not_complete: int
+    unclassified: int
+    good_or_better_percent: str | None
+    excellent_percent: str | None
+
+
+class UnitsByKind(Schema):
+    """Every kind of unit the classification assesses (every kind but `central`)."""
+
+    provincial_committee: Levels
+    upper_committee: Levels
+    district_committee: Levels
+    grassroots_committee: Levels
+    partial_committee: Levels
+    grassroots_cell: Levels
+    subordinate_cell: Levels
+
+
+class ClassificationOut(Schema):
+    org: str
+    year: int
+    units_by_kind: UnitsByKind
+    grassroots: Levels
+    members: Levels
+
+
+@reports_router.get("/classification", response={200: ClassificationOut, 400: ErrorOut, **ERRORS})
+def classification(request: HttpRequest, org: str, year: int) -> Any:
+    """The year's quality classification of the subtree: units by kind, grassroots
+    organizations and members, each counted per level."""
+    unit = access_org(request_scope(request), org, by_code=True)
+    return report_classification(org=unit, year=year)

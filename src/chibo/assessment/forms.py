@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import PeriodKind
+from .models import LeaderTitle, PeriodKind
 from .rules import GENERAL_MAX, RESULTS_MAX, Level, RuleSet
 
 
@@ -74,3 +74,12 @@ class DecideForm(_Versioned):
 class RerateForm(_Versioned):
     level = _level(_("New level"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LeaderForm(forms.Form):
+    member_code = forms.CharField(label=_("Member code"), max_length=32)
+    title = forms.ChoiceField(label=_("Post"), choices=LeaderTitle.choices)
+
+
+class RemoveForm(_Versioned):
+    pass

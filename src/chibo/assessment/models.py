@@ -42,6 +42,9 @@ class Campaign(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
     )
+    # Loaded by `chibo import classifications` (past years' decided levels), not worked
+    # through the steps: closed at once, one per tree root and year.
+    imported = models.BooleanField(_("imported"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -66,6 +69,16 @@ class Campaign(models.Model):
 class SubjectKind(models.TextChoices):
     ORG = "org", _("Unit")
     MEMBER = "member", _("Member")
+    # A member rated as a leader of a unit (cá nhân lãnh đạo), besides their own rating as
+    # a member: `org` is the unit led, `member` the leader.
+    LEADER = "leader", _("Leader")
+
+
+class LeaderTitle(models.TextChoices):
+    SECRETARY = "secretary", _("Secretary")
+    DEPUTY_SECRETARY = "deputy_secretary", _("Deputy secretary")
+    STANDING = "standing_committee", _("Member of the standing committee")
+    COMMITTEE = "committee_member", _("Member of the committee")
 
 
 class AssessmentStatus(models.TextChoices):
@@ -87,8 +100,12 @@ class Assessment(models.Model):
     member = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
     )
-    # Lower levels before higher, each collective before its members.
+    # Lower levels before higher, each collective before its members; a unit's leaders
+    # right after the unit (its order + 1, + 2 …: units and members are ORDER_GAP apart).
     order = models.PositiveIntegerField(_("order"))
+    leader_title = models.CharField(
+        _("leader's post"), max_length=24, choices=LeaderTitle.choices, blank=True
+    )
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -142,12 +159,17 @@ class Assessment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["campaign", "member"],
-                condition=Q(member__isnull=False),
+                condition=Q(subject_kind="member"),
                 name="assess_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "org", "member"],
+                condition=Q(subject_kind="leader"),
+                name="assess_once_per_leader",
             ),
             models.CheckConstraint(
                 condition=(Q(subject_kind="org", member__isnull=True))
-                | Q(subject_kind="member", member__isnull=False),
+                | Q(subject_kind__in=["member", "leader"], member__isnull=False),
                 name="assess_subject_matches",
             ),
         ]
@@ -166,3 +188,12 @@ class Assessment(models.Model):
     @property
     def is_member(self) -> bool:
         return self.subject_kind == SubjectKind.MEMBER
+
+    @property
+    def is_leader(self) -> bool:
+        return self.subject_kind == SubjectKind.LEADER
+
+    @property
+    def is_person(self) -> bool:
+        """A member rated as a member or as a leader (not a unit)."""
+        return self.member_id is not None

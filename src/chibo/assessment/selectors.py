@@ -13,7 +13,7 @@ from django.http import Http404
 
 from chibo.core.percent import percent_str
 from chibo.core.scope import Scope
-from chibo.members.models import Member
+from chibo.members.models import LIVE_STATUSES, Member
 from chibo.orgs.kinds import GRASSROOTS_KINDS, Kind
 from chibo.orgs.models import STEP_LENGTH, Organization
 
@@ -117,6 +117,7 @@ def classification_levels(org: Organization, year: int) -> dict[str, Any]:
             campaign__period_kind=PeriodKind.YEAR,
             org_path__startswith=org.path,
         )
+        .exclude(subject_kind=SubjectKind.LEADER)  # leaders count among the members already
         .order_by()
         .values_list("subject_kind", "org__kind", "status", "level")
     )
@@ -197,7 +198,7 @@ def deciding_unit(a: Assessment) -> Organization:
 
 
 def can_self_assess(scope: Scope, a: Assessment) -> bool:
-    if a.is_member and scope.member_id is not None and scope.member_id == a.member_id:
+    if a.is_person and scope.member_id is not None and scope.member_id == a.member_id:
         return True
     return scope.can_keep_cell_path(a.org_path)
 
@@ -221,6 +222,31 @@ def own_assessments(member: Member) -> QuerySet[Assessment]:
     """The member's own assessments, newest period first (the handbook shows these only)."""
     return (
         Assessment.objects.filter(member=member)
-        .select_related("campaign", "campaign__org")
+        .select_related("campaign", "campaign__org", "org")
         .order_by("-campaign__year", "-campaign__quarter", "-campaign_id")
+    )
+
+
+def leaders_of(campaign: Campaign, org: Organization) -> QuerySet[Assessment]:
+    """The unit's leaders rated in the campaign, in their order."""
+    return (
+        Assessment.objects.filter(campaign=campaign, org=org, subject_kind=SubjectKind.LEADER)
+        .select_related("member")
+        .order_by("order")
+    )
+
+
+def can_name_leaders(scope: Scope, org: Organization) -> bool:
+    """Who names a unit's leaders: those who keep its records (a cell's secretary too)."""
+    return scope.can_keep_cell_path(org.path)
+
+
+def leader_candidate(org: Organization, code: str) -> Member | None:
+    """The live member with this code in the unit's subtree (the caller keeps the unit)."""
+    return (
+        Member.objects.filter(
+            member_code=code.strip(), org__path__startswith=org.path, status__in=LIVE_STATUSES
+        )
+        .select_related("org")
+        .first()
     )

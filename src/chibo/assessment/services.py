@@ -22,10 +22,13 @@ from chibo.orgs.kinds import CELL_KINDS, GRASSROOTS_KINDS
 from chibo.orgs.models import Organization
 
 from . import rules
-from .models import Assessment, AssessmentStatus, Campaign, PeriodKind, SubjectKind
+from .models import Assessment, AssessmentStatus, Campaign, LeaderTitle, PeriodKind, SubjectKind
 from .rules import ASSESSED_KINDS, Level, RuleSet
 
 BATCH = 1000
+# Units and members are numbered this far apart, so that a unit's leaders, added later,
+# take the places right after it (`leader_add`).
+ORDER_GAP = 100
 _FIELDS = [
     "status",
     "self_level",
@@ -164,7 +167,7 @@ def campaign_open(
                 org_id=org_id,
                 org_path=path,
                 member_id=member_id,
-                order=len(rows) + 1,
+                order=(len(rows) + 1) * ORDER_GAP,
             )
         )
 
@@ -246,11 +249,11 @@ def appraise(
     a = _lock(assessment, version)
     _expect(a, [AssessmentStatus.SELF_ASSESSED, AssessmentStatus.APPRAISED], _("Appraisal"))
     proposed_level = rules.check_level(proposed_level, field="proposed_level")
-    if a.is_member:
+    if a.is_person:
         rules.check_disciplined(proposed_level, disciplined=disciplined)
     before = _before(a)
     a.proposed_level = proposed_level
-    a.disciplined = bool(disciplined)
+    a.disciplined = bool(disciplined) and a.is_person
     a.status = AssessmentStatus.APPRAISED
     a.appraised_at = timezone.now()
     _save(
@@ -289,6 +292,8 @@ def _check_rules(a: Assessment, level: str) -> None:
         )
         levels = [*others, level]
         rules.check_excellent_share(levels.count(Level.EXCELLENT), levels.count(Level.GOOD))
+    elif a.is_leader:
+        rules.check_disciplined(level, disciplined=a.disciplined)
     elif a.org.kind in CELL_KINDS:
         members = Assessment.objects.filter(
             campaign_id=a.campaign_id, subject_kind=SubjectKind.MEMBER, org_id=a.org_id
@@ -353,6 +358,81 @@ def rerate(
         ["previous_level", "level", "cancelled_reason", "rerated_by", "rerated_at"],
     )
     return a
+
+
+@transaction.atomic
+def leader_add(
+    *, actor: Any, campaign: Campaign, unit: Organization, member: Member, title: str
+) -> Assessment:
+    """Add a leader of `unit` to the campaign: rated as such after the unit, by the level
+    that rates the unit, besides their own rating as a member. The leader is a live member
+    of the unit's subtree; the unit is assessed in the campaign."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if not campaign.is_open:
+        raise RuleViolation(_("The classification campaign is closed."))
+    if title not in LeaderTitle.values:
+        raise RuleViolation(_("Choose the leader's post."), field="title")
+    unit_row = Assessment.objects.filter(
+        campaign=campaign, org=unit, subject_kind=SubjectKind.ORG
+    ).first()
+    if unit_row is None:
+        raise RuleViolation(
+            _("%(org)s is not assessed in this classification.") % {"org": unit.name}
+        )
+    if member.status not in LIVE_STATUSES or not member.org.path.startswith(unit.path):
+        raise RuleViolation(
+            _("A leader of %(org)s must be a member of it or of a unit below it.")
+            % {"org": unit.name},
+            field="member",
+        )
+    leaders = Assessment.objects.filter(
+        campaign=campaign, org=unit, subject_kind=SubjectKind.LEADER
+    )
+    if leaders.filter(member=member).exists():
+        raise RuleViolation(
+            _("%(name)s is already rated as a leader of %(org)s.")
+            % {"name": member.full_name, "org": unit.name},
+            field="member",
+        )
+    taken = leaders.count()
+    if taken >= ORDER_GAP - 1:
+        raise RuleViolation(_("No more leaders can be added to this unit."))
+    a = Assessment.objects.create(
+        campaign=campaign,
+        subject_kind=SubjectKind.LEADER,
+        org=unit,
+        org_path=unit.path,
+        member=member,
+        leader_title=title,
+        order=unit_row.order + taken + 1,
+    )
+    audit_record(
+        actor=actor,
+        action="assessment.leader_add",
+        obj=a,
+        org_id=unit.pk,
+        changes={"member": member.member_code, "title": title},
+        label=f"{unit.code} {member.member_code}",
+    )
+    return a
+
+
+@transaction.atomic
+def leader_remove(*, actor: Any, assessment: Assessment) -> None:
+    """Take a leader off the campaign before anything was recorded for them."""
+    a = _lock(assessment, None)
+    if not a.is_leader:
+        raise RuleViolation(_("Only a leader's assessment can be removed."))
+    _expect(a, [AssessmentStatus.NOT_STARTED], _("Removing the leader"))
+    audit_record(
+        actor=actor,
+        action="assessment.leader_remove",
+        obj=a,
+        org_id=a.org_id,
+        changes={"member": a.member.member_code if a.member else None},
+        label=f"{a.org.code} {a.member.member_code if a.member else ''}",
+    )
+    a.delete()
 
 
 def paths_follow_the_tree(*, old_path: str, new_path: str, **kwargs: Any) -> None:

@@ -26,7 +26,7 @@ from chibo.orgs.models import Organization
 
 from . import forms as f
 from . import selectors, services
-from .models import Assessment, AssessmentStatus, Campaign
+from .models import Assessment, AssessmentStatus, Campaign, SubjectKind
 from .rules import RuleSet
 
 MEMBER_ROWS = 500
@@ -91,15 +91,25 @@ def open_view(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
-def progress_view(request: HttpRequest, campaign_id: int, org_id: int) -> HttpResponse:
+def progress_view(
+    request: HttpRequest,
+    campaign_id: int,
+    org_id: int,
+    leader_form: forms.Form | None = None,
+) -> HttpResponse:
     """The campaign seen from a unit: its units below with their progress, the unit's own
-    assessment and its members'."""
+    assessment, its leaders' and its members'."""
     scope = _scope(request)
     org = access_org(scope, org_id)
     campaign = selectors.campaign_get(scope, campaign_id, org)
-    own = list(selectors.campaign_assessments(campaign).filter(org=org)[: MEMBER_ROWS + 1])
+    own = list(
+        selectors.campaign_assessments(campaign)
+        .filter(org=org)
+        .exclude(subject_kind=SubjectKind.LEADER)[: MEMBER_ROWS + 1]
+    )
     unit_row = next((a for a in own if not a.is_member), None)
     members = [a for a in own if a.is_member]
+    can_name = bool(unit_row and campaign.is_open and selectors.can_name_leaders(scope, org))
     parent = org.parent if org.parent and scope.can_read_path(org.parent.path) else None
     return render(
         request,
@@ -114,8 +124,50 @@ def progress_view(request: HttpRequest, campaign_id: int, org_id: int) -> HttpRe
             "parent": parent if parent and parent.path.startswith(campaign.org.path) else None,
             "can_close": campaign.is_open and scope.can_write_path(campaign.org.path),
             "statuses": AssessmentStatus.choices,
+            "leaders": selectors.leaders_of(campaign, org) if unit_row else [],
+            "leader_form": (leader_form or f.LeaderForm(prefix="leader")) if can_name else None,
         },
     )
+
+
+@login_required
+def leader_add_view(request: HttpRequest, campaign_id: int, org_id: int) -> HttpResponse:
+    """Name a leader of the unit to be rated as such (those who keep the unit's records)."""
+    scope = _scope(request)
+    org = access_org(scope, org_id)
+    campaign = selectors.campaign_get(scope, campaign_id, org)
+    if not selectors.can_name_leaders(scope, org):
+        raise Http404
+    if request.method != "POST":
+        return progress_view(request, campaign_id, org_id)
+    form = f.LeaderForm(request.POST, prefix="leader")
+    if form.is_valid():
+        member = selectors.leader_candidate(org, form.cleaned_data["member_code"])
+        if member is None:
+            form.add_error(
+                "member_code",
+                _("No member with this code in %(org)s or below.") % {"org": org.name},
+            )
+        else:
+            done = run_service(
+                request,
+                form,
+                lambda: services.leader_add(
+                    actor=request.user,
+                    campaign=campaign,
+                    unit=org,
+                    member=member,
+                    title=form.cleaned_data["title"],
+                ),
+            )
+            if done is not None:
+                flash_ok(
+                    request,
+                    _("%(name)s will be rated as a leader of %(org)s.")
+                    % {"name": member.full_name, "org": org.name},
+                )
+                return redirect("assessment:progress", campaign.pk, org.pk)
+    return progress_view(request, campaign_id, org_id, leader_form=form)
 
 
 @login_required
@@ -144,6 +196,8 @@ class Step:
     form: Callable[..., forms.Form]
     call: Callable[[HttpRequest, Assessment, dict[str, Any]], Any]
     ok: Any
+    # after the step, back to the unit's page (the row itself is gone)
+    to_unit: bool = False
 
 
 def _self_form(a: Assessment, *args: Any, **kwargs: Any) -> forms.Form:
@@ -203,6 +257,15 @@ STEPS: dict[str, Step] = {
             actor=r.user, assessment=a, level=d["level"], reason=d["reason"], version=d["version"]
         ),
         gettext_lazy("The decision is cancelled and the subject re-rated."),
+    ),
+    "remove": Step(
+        gettext_lazy("No longer rate as a leader"),
+        (AssessmentStatus.NOT_STARTED,),
+        lambda scope, a: a.is_leader and selectors.can_name_leaders(scope, a.org),
+        lambda a, *args, **kw: f.RemoveForm(*args, **kw),
+        lambda r, a, d: services.leader_remove(actor=r.user, assessment=a) or True,
+        gettext_lazy("The leader is no longer rated as such."),
+        to_unit=True,
     ),
 }
 
@@ -269,5 +332,7 @@ def step_view(request: HttpRequest, assessment_id: int, name: str) -> HttpRespon
         data = dict(form.cleaned_data)
         if run_service(request, form, lambda: step.call(request, a, data)) is not None:
             flash_ok(request, str(step.ok))
+            if step.to_unit:
+                return redirect("assessment:progress", a.campaign_id, a.org_id)
             return redirect("assessment:item", a.pk)
     return _detail(request, selectors.assessment_get(scope, assessment_id), {name: form})

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import handbook_views, recruitment_views, views
+from . import classification_views, handbook_views, recruitment_views, views
 
 
 class _Choice:
@@ -35,6 +35,16 @@ urlpatterns = [
         "<int:org_id>/recruitment.<fmt:fmt>",
         recruitment_views.recruitment_export_view,
         name="recruitment_export",
+    ),
+    path(
+        "<int:org_id>/classification/",
+        classification_views.classification_view,
+        name="classification",
+    ),
+    path(
+        "<int:org_id>/classification.<fmt:fmt>",
+        classification_views.classification_export_view,
+        name="classification_export",
     ),
     path("<int:org_id>/export/<report:name>.<fmt:fmt>", views.export_view, name="export"),
     # one name per format, so the list's links (and the access sweep) need no arguments

@@ -153,6 +153,7 @@
   function assessmentCard(a) {
     const card = el("article", { class: "assessment", "data-id": String(a.id), "data-status": a.status },
       el("h2", {}, `${T.assessment} ${a.period}`),
+      a.leader_of ? el("p", { class: "leader" }, a.leader_of) : null,
       el("p", { class: "muted" }, `${a.opened_by} · `, el("span", { class: "tag", "data-testid": "assessment-status" }, a.status_label)),
       a.self_level ? el("p", {}, `${T.selfAssess}: ${T["level_" + a.self_level]}`,
         a.total != null ? ` · ${a.total} ${T.points}` : null,

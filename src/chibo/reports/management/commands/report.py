@@ -1,4 +1,4 @@
-"""`chibo report summary|ranking|screening|handbook|recruitment …`: the reports of INTERCHANGE.md, as JSON (stdout),
+"""`chibo report summary|ranking|screening|handbook|recruitment|classification …`: the reports of INTERCHANGE.md, as JSON (stdout),
 a text table, or an XLSX file."""
 
 import datetime as dt
@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from chibo.core.errors import DomainError
 from chibo.orgs.models import Organization
 from chibo.reports import formats, selectors
+from chibo.reports.classification import report_classification
 from chibo.reports.handbook import report_handbook
 from chibo.reports.recruitment import report_recruitment
 
@@ -24,20 +25,45 @@ def _date(value: str) -> dt.date:
     raise CommandError(f"Not a date: {value!r} (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
+def _one_level(report: dict[str, Any]) -> dict[str, Any]:
+    """Groups nested two deep (the classification's `units_by_kind`) become groups of their
+    own ("units_by_kind.grassroots_cell"), so that the table and the workbook get one key
+    per figure."""
+    out: dict[str, Any] = {}
+    for key, value in report.items():
+        if isinstance(value, dict) and any(isinstance(v, dict) for v in value.values()):
+            out.update({f"{key}.{k}": v for k, v in value.items()})
+        else:
+            out[key] = value
+    return out
+
+
 class Command(BaseCommand):
-    help = "Run a report (summary, ranking, screening, handbook, recruitment) and print it as JSON, a table or XLSX."
+    help = (
+        "Run a report (summary, ranking, screening, handbook, recruitment, classification) "
+        "and print it as JSON, a table or XLSX."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "name", choices=["summary", "ranking", "screening", "handbook", "recruitment"]
+            "name",
+            choices=[
+                "summary",
+                "ranking",
+                "screening",
+                "handbook",
+                "recruitment",
+                "classification",
+            ],
         )
         parser.add_argument(
-            "--org", help="code of the unit (summary, screening, handbook, recruitment)"
+            "--org",
+            help="code of the unit (summary, screening, handbook, recruitment, classification)",
         )
         parser.add_argument("--parent", help="code of the parent unit (ranking)")
         parser.add_argument("--start", type=_date)
         parser.add_argument("--end", type=_date)
-        parser.add_argument("--year", type=int)
+        parser.add_argument("--year", type=int, help="the year (ranking, classification)")
         parser.add_argument("--on", type=_date, help="the day (handbook)")
         parser.add_argument("--metric", default="admission_rate", choices=selectors.RANKING_METRICS)
         parser.add_argument("--format", default="json", choices=["json", "table", "xlsx"])
@@ -58,6 +84,12 @@ class Command(BaseCommand):
                 if not opts["on"]:
                     raise CommandError("--on is required")
                 report = report_handbook(org=self._unit(opts["org"], "--org"), on=opts["on"])
+            elif name == "classification":
+                if not opts["year"]:
+                    raise CommandError("--year is required")
+                report = report_classification(
+                    org=self._unit(opts["org"], "--org"), year=opts["year"]
+                )
             elif name == "ranking":
                 if not opts["year"]:
                     raise CommandError("--year is required")
@@ -84,13 +116,13 @@ class Command(BaseCommand):
             if not opts["output"]:
                 raise CommandError("--output FILE is required with --format xlsx")
             with open(opts["output"], "wb") as fh:
-                fh.write(formats.as_xlsx(report))
+                fh.write(formats.as_xlsx(_one_level(report)))
             sys.stderr.write(f"Wrote {opts['output']}\n")
             return
         text = (
             json.dumps(report, ensure_ascii=False) + "\n"
             if fmt == "json"
-            else formats.as_table(report)
+            else formats.as_table(_one_level(report))
         )
         if opts["output"]:
             with open(opts["output"], "w", encoding="utf-8") as fh:
