@@ -87,19 +87,18 @@ def _progress_row(org: Organization, status: str | None, c: Counter[str]) -> dic
     }
 
 
-def levels_dict(levels: list[str]) -> dict[str, Any]:
-    """The INTERCHANGE `levels` dict for a list of levels ('' = not yet classified)."""
-    c = Counter(levels)
-    classified = sum(c[lv] for lv in Level.values)
-    good_or_better = sum(c[lv] for lv in GOOD_OR_BETTER)
+def levels_dict(counts: Counter[str]) -> dict[str, Any]:
+    """The INTERCHANGE `levels` dict from {level: n} ('' = not yet classified)."""
+    classified = sum(counts[lv] for lv in Level.values)
+    good_or_better = sum(counts[lv] for lv in GOOD_OR_BETTER)
     return {
-        "excellent": c[Level.EXCELLENT],
-        "good": c[Level.GOOD],
-        "complete": c[Level.COMPLETE],
-        "not_complete": c[Level.NOT_COMPLETE],
-        "unclassified": len(levels) - classified,
+        "excellent": counts[Level.EXCELLENT],
+        "good": counts[Level.GOOD],
+        "complete": counts[Level.COMPLETE],
+        "not_complete": counts[Level.NOT_COMPLETE],
+        "unclassified": sum(counts.values()) - classified,
         "good_or_better_percent": percent_str(good_or_better, classified),
-        "excellent_percent": percent_str(c[Level.EXCELLENT], classified),
+        "excellent_percent": percent_str(counts[Level.EXCELLENT], classified),
     }
 
 
@@ -109,7 +108,8 @@ def classification_levels(org: Organization, year: int) -> dict[str, Any]:
     `{"org": code, "year": y, "units_by_kind": {kind: levels}, "grassroots": levels,
     "members": levels}` where `levels` is INTERCHANGE's dict; a subject counts as classified
     once decided (re-rated subjects count at their new level), otherwise as unclassified.
-    Reads the yearly campaigns (a subject is in at most one per period). One query.
+    Leaders' ratings are not counted (they count among the members). Reads the yearly
+    campaigns (a subject is in at most one per period). One grouped query.
     """
     rows = (
         Assessment.objects.filter(
@@ -117,19 +117,21 @@ def classification_levels(org: Organization, year: int) -> dict[str, Any]:
             campaign__period_kind=PeriodKind.YEAR,
             org_path__startswith=org.path,
         )
-        .exclude(subject_kind=SubjectKind.LEADER)  # leaders count among the members already
-        .order_by()
+        .exclude(subject_kind=SubjectKind.LEADER)
         .values_list("subject_kind", "org__kind", "status", "level")
+        .annotate(n=Count("id"))
+        .order_by()
     )
-    by_kind: dict[str, list[str]] = {k: [] for k in Kind.values if k in ASSESSED_KINDS}
-    members: list[str] = []
-    for subject, kind, status, level in rows:
+    by_kind: dict[str, Counter[str]] = {k: Counter() for k in Kind.values if k in ASSESSED_KINDS}
+    members: Counter[str] = Counter()
+    for subject, kind, status, level, n in rows:
         value = level if status == AssessmentStatus.DECIDED else ""
         if subject == SubjectKind.MEMBER:
-            members.append(value)
+            members[value] += n
         else:
-            by_kind.setdefault(kind, []).append(value)
-    grassroots = [v for k in (Kind.GRASSROOTS_COMMITTEE, Kind.GRASSROOTS_CELL) for v in by_kind[k]]
+            by_kind.setdefault(kind, Counter())[value] += n
+    grassroots = by_kind[Kind.GRASSROOTS_COMMITTEE] + by_kind[Kind.GRASSROOTS_CELL]
+    # (Counter addition drops zero counts, which the dict does not need)
     return {
         "org": org.code,
         "year": year,

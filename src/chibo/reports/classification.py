@@ -20,10 +20,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from chibo.assessment.models import Assessment, AssessmentStatus, PeriodKind, SubjectKind
-from chibo.assessment.rules import GOOD_OR_BETTER, Level
-from chibo.assessment.selectors import classification_levels
+from chibo.assessment.selectors import classification_levels, levels_dict
 from chibo.core.errors import DomainError
-from chibo.core.percent import percent_str
 from chibo.orgs.kinds import GRASSROOTS_KINDS
 from chibo.orgs.models import Organization
 
@@ -40,22 +38,6 @@ def report_classification(*, org: Organization, year: int) -> dict[str, Any]:
     """The report as INTERCHANGE.md gives it; DomainError for a year out of range."""
     check_year(year)
     return classification_levels(org, year)
-
-
-def levels_from_counts(counts: Counter[str]) -> dict[str, Any]:
-    """INTERCHANGE's `levels` dict from {level: n} ('' = not yet classified); the same
-    figures as `assessment.selectors.levels_dict` gives for the list of levels."""
-    classified = sum(counts[lv] for lv in Level.values)
-    good_or_better = sum(counts[lv] for lv in GOOD_OR_BETTER)
-    return {
-        "excellent": counts[Level.EXCELLENT],
-        "good": counts[Level.GOOD],
-        "complete": counts[Level.COMPLETE],
-        "not_complete": counts[Level.NOT_COMPLETE],
-        "unclassified": sum(counts.values()) - classified,
-        "good_or_better_percent": percent_str(good_or_better, classified),
-        "excellent_percent": percent_str(counts[Level.EXCELLENT], classified),
-    }
 
 
 def classification_by_year(
@@ -88,8 +70,8 @@ def classification_by_year(
     return [
         {
             "year": y,
-            "members": levels_from_counts(members[y]),
-            "grassroots": levels_from_counts(grassroots[y]),
+            "members": levels_dict(members[y]),
+            "grassroots": levels_dict(grassroots[y]),
         }
         for y in sorted(members)
     ]
