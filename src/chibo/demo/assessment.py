@@ -26,6 +26,7 @@ from chibo.assessment.rules import (
     RuleSet,
 )
 from chibo.assessment.services import campaign_open
+from chibo.members.models import Member
 from chibo.orgs.kinds import CELL_KINDS, GRASSROOTS_KINDS
 from chibo.orgs.models import Organization
 
@@ -49,8 +50,15 @@ def demo_assessment(root: Organization, today: dt.date, rng: random.Random) -> i
         campaign = campaign_open(
             actor=None, org=root, year=year, rule_set=rule_set, opened_on=dt.date(year, 11, 20)
         )
-        # (opened today over today's members: those admitted after that year are not in it)
-        campaign.assessments.filter(member__admitted_on__gt=dt.date(year, 12, 31)).delete()
+        # (opened today over today's members: those admitted after that year are not in it;
+        # their ids first, so that no join is planned on tables without statistics yet)
+        later = list(
+            Member.objects.filter(admitted_on__gt=dt.date(year, 12, 31)).values_list(
+                "id", flat=True
+            )
+        )
+        for start in range(0, len(later), CHUNK):
+            campaign.assessments.filter(member_id__in=later[start : start + CHUNK]).delete()
         total += _decide_all(campaign, kinds, rng)
         Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
     campaign = campaign_open(
