@@ -16,7 +16,10 @@ beside the other benchmark sets. A loaded schema is reused; `--reload` rebuilds 
    from the events: each effective event gives its facts (flows and stock deltas, the rules
    of `chibo.members.stats.member_facts`), and INSERT … SELECT expands every fact to the unit
    and each unit above it through the materialized path, a permanent transfer only to the
-   units above one side and not the other (as `_Tree.expand`). VACUUM (ANALYZE) at the end.
+   units above one side and not the other (as `_Tree.expand`); the unit counts likewise from
+   the tree (`unit_facts`). The yearly opening balances (OrgOpeningBalance) follow from those
+   rows by `chibo.members.stats.balances_sql`, the SQL of the migration that introduced them.
+   VACUUM (ANALYZE) at the end.
 2. `--verify`: `chibo.members.stats.stats_verify()` on the schema (must find no difference),
    and every member's cached status, unit and dates against a replay of their events.
 3. Timings through the real selectors: `report_summary` for the root, a province and a cell
@@ -50,7 +53,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["DJANGO_SETTINGS_MODULE"] = "chibo.settings.dev"
 
 CURRENT_SCHEMA = {"name": "public"}
-BIG_TABLES = ("members_member", "members_memberevent", "members_orgperiodstat")
+BIG_TABLES = (
+    "members_member",
+    "members_memberevent",
+    "members_orgperiodstat",
+    "members_orgopeningbalance",
+)
 LOAD_SETTINGS = {
     "maintenance_work_mem": "1GB",
     "work_mem": "256MB",
@@ -352,6 +360,26 @@ def stats_sql(step: int) -> dict[str, str]:
             GROUP BY 1, 2, 3
             HAVING sum(f.value) <> 0
         """,
+        # The unit counts (`chibo.members.stats.unit_facts`): units:<kind> +1 on the day a
+        # unit was established (0001-01-01 without a date), -1 on the day it was dissolved,
+        # for the unit and every unit above it.
+        "units": """
+            INSERT INTO members_orgperiodstat (org_id, day, metric, value)
+            SELECT a.anc_id, u.day, u.metric, sum(u.value)
+            FROM (
+                SELECT id AS org_id, coalesce(established_on, '0001-01-01') AS day,
+                       'units:' || kind AS metric, 1 AS value
+                FROM orgs_organization
+                WHERE dissolved_on IS NULL OR dissolved_on >= coalesce(established_on, '0001-01-01')
+                UNION ALL
+                SELECT id, dissolved_on, 'units:' || kind, -1
+                FROM orgs_organization
+                WHERE dissolved_on >= coalesce(established_on, '0001-01-01')
+            ) u
+            JOIN bench_anc a ON a.org_id = u.org_id
+            GROUP BY 1, 2, 3
+            HAVING sum(u.value) <> 0
+        """,
     }
 
 
@@ -369,6 +397,16 @@ def compute_stats(conn: Any, sql: dict[str, str], seconds: dict[str, float]) -> 
         conn.execute(sql["expand"], {"prov": prov})
     conn.execute(sql["expand_top"])
     seconds["stats: expand + insert"] = time.perf_counter() - t
+    t = time.perf_counter()
+    conn.execute(sql["units"])
+    seconds["stats: unit counts"] = time.perf_counter() - t
+
+
+def compute_balances(conn: Any) -> None:
+    from chibo.members.stats import balances_sql
+
+    sql, params = balances_sql("postgresql")
+    conn.execute(sql, params)
 
 
 def table_sizes(conn: Any) -> dict[str, Any]:
@@ -428,13 +466,12 @@ def load(url: str, schema: str, seed: int, scale: float) -> dict[str, Any]:
     sql = stats_sql(STEP_LENGTH)
     stat_seconds: dict[str, float] = {}
     phases.run("OrgPeriodStat: SQL from the events", compute_stats, conn, sql, stat_seconds)
-    phases.run(
-        "OrgPeriodStat: indexes, constraints",
-        restore_definitions,
-        conn,
-        "members_orgperiodstat",
-        saved["members_orgperiodstat"],
-    )
+    phases.run("OrgOpeningBalance: SQL from OrgPeriodStat", compute_balances, conn)
+    for table, name in (
+        ("members_orgperiodstat", "OrgPeriodStat"),
+        ("members_orgopeningbalance", "OrgOpeningBalance"),
+    ):
+        phases.run(f"{name}: indexes, constraints", restore_definitions, conn, table, saved[table])
     helper_sizes = {
         t: conn.execute("SELECT pg_total_relation_size(%s::regclass)", [t]).fetchone()[0]
         for t in ("bench_anc", "bench_fact")
@@ -940,9 +977,18 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"reusing {args.dbname}.{schema} (loaded {state['loaded_at']})", flush=True)
         from django.core.management import call_command
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
 
         use_schema(schema)  # migrations added since the load are applied to the kept data
-        call_command("migrate", verbosity=0, interactive=False)
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            t = time.perf_counter()
+            call_command("migrate", verbosity=0, interactive=False)
+            with connection.cursor() as cur:  # what the load ends with: statistics, visibility
+                cur.execute("VACUUM (ANALYZE)")
+            report["migrate_seconds"] = time.perf_counter() - t
+            print(f"  migrated + VACUUM (ANALYZE): {report['migrate_seconds']:.1f} s", flush=True)
     report["load"] = state
     use_schema(schema)
     if args.verify:

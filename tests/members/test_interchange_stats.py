@@ -1,9 +1,13 @@
 """Imports keep the report figures (OrgPeriodStat) equal to a recomputation from the events."""
 
+import datetime as dt
+
 import pytest
 from django.utils import translation
 
 from chibo.members import stats
+from chibo.orgs.models import Organization
+from chibo.reports.selectors import units_on
 
 from .test_interchange_events import HEADER as EVENT_HEADER
 from .test_interchange_events import row
@@ -47,3 +51,22 @@ def test_the_figures_follow_an_import(world, tmp_path, monkeypatch, batch, copy_
     ]
     assert run(write_csv(tmp_path / "e.csv", events), "events").errors == []
     assert stats.stats_verify() == []
+
+
+def test_imported_units_are_counted(world, tmp_path):
+    rows = [
+        ["code", "parent_code", "name", "kind", "sector", "established_on"],
+        ["G9", "D2", "Đảng bộ xã Z9", "grassroots_committee", "commune", "2004-01-01"],
+        ["C9", "G9", "Chi bộ thôn 9", "subordinate_cell", "commune", "2005-01-01"],
+        ["C8", "D2", "Chi bộ trường B", "grassroots_cell", "school", ""],
+    ]
+    assert run(write_csv(tmp_path / "tree.csv", rows), "orgs").errors == []
+    assert stats.stats_verify() == []
+    d2 = Organization.objects.get(code="D2")
+    assert units_on(d2, dt.date(2004, 6, 1)) == {
+        "grassroots_committee": 1,
+        "grassroots_cell": 2,  # C3 and C8 (no date: always)
+        "partial_committee": 0,
+        "subordinate_cell": 0,
+    }
+    assert units_on(d2, dt.date(2005, 1, 1))["subordinate_cell"] == 1

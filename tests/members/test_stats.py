@@ -8,12 +8,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chibo.core.errors import RuleViolation
+from chibo.members import stats
 from chibo.members.models import LIVE_STATUSES, Member
-from chibo.members.services import event_record, event_void, org_merge, org_move
-from chibo.members.stats import member_facts, stats_rebuild, stats_verify
-from chibo.members.stats_models import OrgPeriodStat
-from chibo.orgs.services import Decision
-from chibo.reports.selectors import report_summary
+from chibo.members.services import event_record, event_void, org_dissolve, org_merge, org_move
+from chibo.members.stats import (
+    STOCK_METRICS,
+    balances_derive,
+    member_facts,
+    stats_rebuild,
+    stats_verify,
+    stocks_on,
+)
+from chibo.members.stats_models import OrgOpeningBalance, OrgPeriodStat
+from chibo.orgs.models import Organization
+from chibo.orgs.services import Decision, org_establish
+from chibo.reports.selectors import SUMMARY_UNIT_KINDS, report_summary, units_on
 
 D = dt.date
 DECISION = Decision(number="9-QĐ/TU", date=D(2025, 6, 1), issuer="Tỉnh ủy")
@@ -33,6 +42,45 @@ KINDS = [
 
 def _live_in(org) -> int:
     return Member.objects.filter(org__path__startswith=org.path, status__in=LIVE_STATUSES).count()
+
+
+def _history_stocks(org_id: int, day: dt.date) -> dict[str, int]:
+    """The stocks at the end of `day` summed over the unit's whole history of daily rows."""
+    rows = OrgPeriodStat.objects.filter(org_id=org_id, metric__in=STOCK_METRICS, day__lte=day)
+    return {m: sum(r.value for r in rows if r.metric == m) for m in STOCK_METRICS}
+
+
+def _balances() -> dict[tuple[int, int], tuple[int, int, int]]:
+    return {
+        (b.org_id, b.year): (b.live, b.official, b.probationary)
+        for b in OrgOpeningBalance.objects.all()
+    }
+
+
+def _balance(world, code: str, year: int) -> tuple[int, int, int]:
+    return _balances().get((world.org(code).pk, year), (0, 0, 0))
+
+
+def assert_balances_are_the_history_sums() -> None:
+    """Every unit's balance on every 1 January (a missing row is 0) equals the sum of its
+    daily stock rows before that day; no balance after BALANCE_LAST_YEAR."""
+    rows = list(
+        OrgPeriodStat.objects.filter(metric__in=STOCK_METRICS).values_list(
+            "org_id", "day", "metric", "value"
+        )
+    )
+    stored = _balances()
+    assert all(year <= stats.BALANCE_LAST_YEAR for _org, year in stored)
+    first = min((day.year for _o, day, _m, _v in rows), default=stats.BALANCE_LAST_YEAR)
+    for org_id in Organization.objects.values_list("pk", flat=True):
+        mine = [(day, metric, value) for o, day, metric, value in rows if o == org_id]
+        for year in range(first, stats.BALANCE_LAST_YEAR + 1):
+            opening = D(year, 1, 1)
+            want = tuple(
+                sum(v for day, m, v in mine if m == metric and day < opening)
+                for metric in STOCK_METRICS
+            )
+            assert stored.get((org_id, year), (0, 0, 0)) == want, (org_id, year)
 
 
 def test_a_new_member_counts_in_the_unit_and_everything_above(world):
@@ -139,10 +187,20 @@ def test_random_histories_keep_the_table_equal_to_the_events(world, steps):
             except RuleViolation:
                 pass
         assert stats_verify() == []
+        assert_balances_are_the_history_sums()
         for code in ("BT", "D1", "D2", "G1", "C1", "C2", "C3"):
             org = world.org(code)
             report = report_summary(org=org, start=D(2026, 1, 1), end=D(2026, 11, 25))
             assert report["members_at_end"] == _live_in(org), code
+            for on in (D(2023, 6, 30), D(2023, 12, 31), D(2024, 1, 1), D(2025, 2, 28), day):
+                want = _history_stocks(org.pk, on)
+                assert stocks_on(org_ids=[org.pk], day=on)[org.pk] == want, (code, on)
+        # a rebuild from the events writes the same balances as the services kept
+        kept = _balances()
+        stats_rebuild()
+        assert {k: v for k, v in _balances().items() if any(v)} == {
+            k: v for k, v in kept.items() if any(v)
+        }
     finally:
         transaction.savepoint_rollback(sid)
 
@@ -152,3 +210,146 @@ def test_summary_at_today_matches_the_register(world, code):
     org = world.org(code)
     report = report_summary(org=org, start=D(2026, 1, 1), end=D(2026, 11, 25))
     assert report["members_at_end"] == _live_in(org)
+
+
+def test_an_event_before_a_year_boundary_moves_the_balances_of_every_later_year(world):
+    years = (2024, 2025, 2026, stats.BALANCE_LAST_YEAR)
+    before = {(c, y): _balance(world, c, y) for c in ("C3", "D2", "BT", "D1") for y in years}
+    assert before[("C3", 2025)] == (1, 1, 0)  # Hải, official
+    event_record(actor=None, member=world.members["hai"], kind="removed", date=D(2024, 12, 31))
+    for code in ("C3", "D2", "BT"):
+        assert _balance(world, code, 2024) == before[(code, 2024)]
+        for year in years[1:]:
+            live, official, probationary = before[(code, year)]
+            want = (live - 1, official - 1, probationary)
+            assert _balance(world, code, year) == want, (code, year)
+    assert all(_balance(world, "D1", y) == before[("D1", y)] for y in years)
+    # a reinstatement on 1 January counts from the next year's balance on
+    hai = Member.objects.get(pk=world.members["hai"].pk)
+    event_record(actor=None, member=hai, kind="reinstated", date=D(2025, 1, 1), org=hai.org)
+    assert _balance(world, "C3", 2025) == (0, 0, 0)
+    assert _balance(world, "C3", 2026) == (1, 1, 0)
+    assert stats_verify() == []
+    assert_balances_are_the_history_sums()
+
+
+def test_voiding_an_event_takes_it_out_of_the_balances(world):
+    kept = _balances()
+    event = event_record(actor=None, member=world.members["duc"], kind="died", date=D(2019, 3, 1))
+    assert _balance(world, "C1", 2020) != kept[(world.org("C1").pk, 2020)]
+    event_void(actor=None, event=event, reason="nhầm người")
+    assert {k: v for k, v in _balances().items() if any(v)} == kept
+    assert stats_verify() == []
+
+
+def test_a_transfer_moves_the_balances_only_below_the_common_parent(world):
+    kept = {(c, y): _balance(world, c, y) for c in ("C1", "C2", "C3", "G1", "D1", "D2", "BT")
+            for y in (2023, 2024)}  # fmt: skip
+    event_record(
+        actor=None, member=world.members["duc"], kind="transferred", date=D(2023, 6, 15),
+        org=world.org("C2"),
+    )  # fmt: skip
+    event_record(
+        actor=None, member=world.members["hai"], kind="transferred", date=D(2023, 7, 1),
+        org=world.org("C1"),
+    )  # fmt: skip
+    moved = {"C1": 0, "C2": +1, "C3": -1, "G1": 0, "D1": +1, "D2": -1, "BT": 0}
+    for code, change in moved.items():
+        live, official, _probationary = kept[(code, 2024)]
+        assert _balance(world, code, 2023) == kept[(code, 2023)], code
+        assert _balance(world, code, 2024) == (live + change, official + change, 0), code
+    assert stats_verify() == []
+    assert_balances_are_the_history_sums()
+
+
+def test_a_stock_after_the_last_balance_adds_the_daily_rows_since(world, monkeypatch):
+    monkeypatch.setattr(stats, "BALANCE_LAST_YEAR", 2024)
+    stats_rebuild()
+    assert max(year for _org, year in _balances()) == 2024
+    event_record(
+        actor=None, member=world.members["duc"], kind="transferred", date=D(2025, 3, 1),
+        org=world.org("C3"),
+    )  # fmt: skip
+    event_record(actor=None, member=world.members["minh"], kind="left", date=D(2026, 2, 1))
+    assert stats_verify() == []
+    assert_balances_are_the_history_sums()
+    for code in ("BT", "D1", "D2", "G1", "C1", "C2", "C3"):
+        org = world.org(code)
+        for day in (D(2024, 12, 31), D(2025, 12, 31), D(2026, 1, 31), D(2026, 11, 25)):
+            want = _history_stocks(org.pk, day)
+            assert stocks_on(org_ids=[org.pk], day=day)[org.pk] == want, (code, day)
+        report = report_summary(org=org, start=D(2026, 1, 1), end=D(2026, 11, 25))
+        assert report["members_at_end"] == _live_in(org), code
+
+
+def test_the_balances_derived_from_the_daily_rows_are_the_kept_ones(world):
+    event_record(
+        actor=None, member=world.members["hai"], kind="transferred", date=D(2021, 5, 4),
+        org=world.org("C2"),
+    )  # fmt: skip
+    event_record(actor=None, member=world.members["minh"], kind="died", date=D(2022, 8, 9))
+    kept = {k: v for k, v in _balances().items() if any(v)}
+    assert balances_derive() == len(kept)
+    assert _balances() == kept
+    assert stats_verify() == []
+
+
+def test_verify_reports_a_tampered_balance(world):
+    OrgOpeningBalance.objects.filter(org=world.org("D2"), year=2020).update(live=7)
+    differences = stats_verify()
+    assert differences == [
+        {"org": "D2", "day": "2020-01-01", "metric": "live@opening", "expected": 1, "actual": 7}
+    ]
+
+
+def _units_in_the_tree(org, day: dt.date) -> dict[str, int]:
+    """The units of each summary kind in the subtree on the day, read from the tree itself."""
+    live = [
+        o
+        for o in Organization.objects.filter(path__startswith=org.path)
+        if (o.established_on is None or o.established_on <= day)
+        and (o.dissolved_on is None or o.dissolved_on > day)
+    ]
+    return {str(k): sum(1 for o in live if o.kind == k) for k in SUMMARY_UNIT_KINDS}
+
+
+def test_the_unit_counts_follow_establishing_moving_merging_and_dissolving(world):
+    new = org_establish(actor=None, parent=world.org("D2"), code="C4", name="Chi bộ mới",
+                        kind="grassroots_cell", sector="school", established_on=D(2024, 3, 1))  # fmt: skip
+    undated = org_establish(actor=None, parent=world.org("D1"), code="G2", name="Đảng bộ B",
+                            kind="grassroots_committee", sector="ward")  # fmt: skip
+    assert undated.established_on is None
+    org_move(actor=None, org=world.org("C2"), new_parent=world.org("D2"), decision=DECISION)
+    org_merge(actor=None, sources=[world.org("C3")], target=new, decision=DECISION)
+    org_dissolve(actor=None, org=undated, decision=DECISION)
+    assert stats_verify() == []
+    days = (D(1999, 12, 31), D(2000, 1, 1), D(2024, 2, 29), D(2024, 3, 1), D(2025, 5, 31),
+            D(2025, 6, 1), D(2026, 11, 25))  # fmt: skip
+    for org in Organization.objects.all():
+        for day in days:
+            assert units_on(org, day) == _units_in_the_tree(org, day), (org.code, day)
+    assert units_on(world.org("D2"), D(2025, 6, 1)) == {
+        "grassroots_committee": 0,
+        "grassroots_cell": 2,  # C2 moved in, C4; C3 merged away
+        "partial_committee": 0,
+        "subordinate_cell": 0,
+    }
+
+
+def test_a_rebuild_gives_back_the_unit_counts(world):
+    org_establish(actor=None, parent=world.org("D2"), code="C4", name="Chi bộ mới",
+                  kind="grassroots_cell", sector="school", established_on=D(2024, 3, 1))  # fmt: skip
+    kept = sorted(
+        OrgPeriodStat.objects.filter(metric__startswith="units:").values_list(
+            "org_id", "day", "metric", "value"
+        )
+    )
+    assert kept
+    stats.units_derive()
+    again = sorted(
+        OrgPeriodStat.objects.filter(metric__startswith="units:").values_list(
+            "org_id", "day", "metric", "value"
+        )
+    )
+    assert again == kept
+    assert stats_verify() == []

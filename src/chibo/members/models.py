@@ -217,9 +217,10 @@ class MemberEvent(models.Model):
         return self.kind != EventKind.VOIDED and self.voided_by_id is None
 
 
-from .stats_models import OrgPeriodStat  # noqa: E402  (the summary table lives in its own module)
+# The summary tables live in their own module.
+from .stats_models import OrgOpeningBalance, OrgPeriodStat  # noqa: E402
 
-__all__ = ["EventKind", "Member", "MemberEvent", "OrgPeriodStat", "Status"]
+__all__ = ["EventKind", "Member", "MemberEvent", "OrgOpeningBalance", "OrgPeriodStat", "Status"]
 
 
 class ImportJob(models.Model):

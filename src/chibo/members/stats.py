@@ -6,21 +6,32 @@ and every unit above it — a transfer only for the units above one side and not
 other, so a transfer inside a subtree is neither in nor out for it and leaves its stock
 alone. Services call `stats_apply(before, after)` with the member's effective events
 before and after a change; the difference is added to the rows in the same transaction.
+
+The units of each kind are counted the same way (`unit_facts`): `units:<kind>` is +1 on the
+day a unit was established and −1 on the day it was dissolved, for it and every unit above.
+orgs.services sends `unit_dated` when a unit is established or dissolved; a move of a
+subtree rebuilds the units whose subtree changed (`affected_by_move`).
+
+Beside the daily rows (OrgPeriodStat) each unit has opening balances (OrgOpeningBalance):
+its stocks on 1 January of every year up to BALANCE_LAST_YEAR. A stock delta on a day of
+year Y is also added to the balances of Y+1 … BALANCE_LAST_YEAR, so a stock on any date
+(`stocks_on`) is one balance plus at most a year of daily rows, however long the history.
 """
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, models, transaction
+from django.db.models import Q, Sum
 
 from chibo.orgs.models import STEP_LENGTH, Organization
 
 from .models import EventKind, Status
 from .rules import EventLike, MemberState, apply_event
-from .stats_models import OrgPeriodStat
+from .stats_models import OrgOpeningBalance, OrgPeriodStat
 
 FLOW_METRICS = (
     "admitted",
@@ -35,6 +46,14 @@ FLOW_METRICS = (
     "probation_failed",
 )
 STOCK_METRICS = ("live", "official", "probationary")
+# The last year that has opening balances. A stock delta on a day of year Y adds to the
+# balances of Y+1 … BALANCE_LAST_YEAR, so this bounds the rows one fact writes per unit (4
+# for a fact of 2026, 65 for one of 1965). A stock on a later date is still right: the daily
+# rows since this year's 1 January are added, a year more of them for each year past it.
+# To raise it, change it here and add a migration that runs `balances_derive`.
+BALANCE_LAST_YEAR = 2030
+UNITS_PREFIX = "units:"  # + the kind: the unit counts
+ALWAYS = dt.date.min  # the day from which a unit without an establishment date counts
 UPSERT_BATCH = 5_000
 COPY_FROM = 2_000  # rows from which PostgreSQL takes them by COPY
 LEAVING_KINDS = {EventKind.REMOVED, EventKind.EXPELLED, EventKind.LEFT, EventKind.DIED}
@@ -100,6 +119,30 @@ def member_facts(events: Sequence[EventLike], *, birth_date: dt.date | None = No
     return Counter({k: v for k, v in facts.items() if v})
 
 
+UnitDates = tuple[str, dt.date | None, dt.date | None]  # kind, established_on, dissolved_on
+
+
+def unit_metric(kind: str) -> str:
+    return f"{UNITS_PREFIX}{kind}"
+
+
+def unit_facts(org_id: int, dates: UnitDates | None) -> Counter[Key]:
+    """The facts of one unit for the unit counts: `units:<kind>` +1 on the day it was
+    established (on ALWAYS without a date) and −1 on the day it was dissolved. Summed up to
+    a day D, a unit counts when established on or before D and not dissolved by D."""
+    facts: Counter[Key] = Counter()
+    if dates is None:
+        return facts
+    kind, established, dissolved = dates
+    start = established or ALWAYS
+    if dissolved is not None and dissolved < start:  # never live: counts nowhere
+        return facts
+    facts[(start, unit_metric(kind), org_id, None)] += 1
+    if dissolved is not None:
+        facts[(dissolved, unit_metric(kind), org_id, None)] -= 1
+    return facts
+
+
 class _Tree:
     """Paths of the units involved, to expand a fact to the units above."""
 
@@ -146,46 +189,89 @@ def _involved(facts: Iterable[Key]) -> set[int]:
     return ids
 
 
-def _add_rows(rows: Counter[tuple[int, dt.date, str]]) -> None:
-    """Add the values to the rows, creating the missing ones.
+Balance = tuple[int, int, int]  # live, official, probationary
+
+
+def _balances(rows: Mapping[tuple[int, dt.date, str], int]) -> dict[tuple[int, int], Balance]:
+    """{(org_id, year): (live, official, probationary)} that the daily rows add to the
+    opening balances: each stock row counts in the balances of every year after its own, up
+    to BALANCE_LAST_YEAR. Given all of a unit's rows, these are its balances (zeros left out).
+    """
+    last = BALANCE_LAST_YEAR
+    column = {metric: i for i, metric in enumerate(STOCK_METRICS)}
+    yearly: dict[int, dict[int, list[int]]] = {}
+    for (org_id, day, metric), value in rows.items():
+        i = column.get(metric)
+        if i is None or not value or day.year >= last:
+            continue
+        sums = yearly.setdefault(org_id, {}).setdefault(day.year, [0, 0, 0])
+        sums[i] += value
+    out: dict[tuple[int, int], Balance] = {}
+    for org_id, years in yearly.items():
+        live = official = probationary = 0
+        for year in range(min(years) + 1, last + 1):
+            before = years.get(year - 1)
+            if before:
+                live, official, probationary = (
+                    live + before[0],
+                    official + before[1],
+                    probationary + before[2],
+                )
+            if live or official or probationary:
+                out[(org_id, year)] = (live, official, probationary)
+    return out
+
+
+def _merge(
+    model: type[models.Model], keys: tuple[str, ...], values: tuple[str, ...], params: list[Any]
+) -> None:
+    """Add `values` to the rows of `model` named by `keys`, creating the missing ones.
 
     `INSERT … ON CONFLICT DO UPDATE` (PostgreSQL and SQLite alike) adds atomically, so two
     writers adding to the same row at once both count. On PostgreSQL many rows at once
-    (an import) go through COPY into a temporary table and one merging INSERT.
+    (an import) go through COPY into a temporary table and one merging INSERT. `params`
+    come sorted by key, so concurrent writers lock rows in the same order.
     """
-    params = [
-        (org_id, day, metric, value)
-        for (org_id, day, metric), value in sorted(rows.items())
-        if value
-    ]
     if not params:
         return
-    table = connection.ops.quote_name(OrgPeriodStat._meta.db_table)
-    merge = (
-        f"ON CONFLICT (org_id, metric, day) DO UPDATE SET value = {table}.value + excluded.value"
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join((*keys, *values))
+    merge = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET " + ", ".join(
+        f"{v} = {table}.{v} + excluded.{v}" for v in values
     )
     if connection.vendor == "postgresql" and len(params) >= COPY_FROM:
+        temp = f"chibo_delta_{model._meta.db_table}"
+        fields = [model._meta.get_field(c) for c in (*keys, *values)]
+        types = ", ".join(
+            f"{f.column} {f.db_type(connection)}" for f in fields if isinstance(f, models.Field)
+        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMP TABLE IF NOT EXISTS chibo_stat_delta "
-                "(org_id integer, day date, metric varchar(24), value integer) "
-                "ON COMMIT DROP"
-            )
-            with cursor.cursor.copy("COPY chibo_stat_delta FROM STDIN") as copy:
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {temp} ({types}) ON COMMIT DROP")
+            with cursor.cursor.copy(f"COPY {temp} ({columns}) FROM STDIN") as copy:
                 for row in params:
                     copy.write_row(row)
             cursor.execute(
-                f"INSERT INTO {table} (org_id, day, metric, value) "  # noqa: S608
-                "SELECT org_id, day, metric, value FROM chibo_stat_delta "
-                f"ORDER BY org_id, metric, day {merge}"
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608
+                f"SELECT {columns} FROM {temp} ORDER BY {', '.join(keys)} {merge}"
             )
-            cursor.execute("TRUNCATE chibo_stat_delta")
+            cursor.execute(f"TRUNCATE {temp}")
         return
-    # the table name is the model's own, quoted; the values are parameters
-    sql = f"INSERT INTO {table} (org_id, day, metric, value) VALUES (%s, %s, %s, %s) {merge}"  # noqa: S608
+    # the table and column names are the model's own; the values are parameters
+    marks = ", ".join(["%s"] * (len(keys) + len(values)))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) {merge}"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(params), UPSERT_BATCH):
             cursor.executemany(sql, params[start : start + UPSERT_BATCH])
+
+
+def _add_rows(rows: Counter[tuple[int, dt.date, str]]) -> None:
+    """Add the values to the daily rows and what they change to the opening balances."""
+    daily = sorted(
+        (org_id, metric, day, value) for (org_id, day, metric), value in rows.items() if value
+    )
+    _merge(OrgPeriodStat, ("org_id", "metric", "day"), ("value",), daily)
+    balances = sorted((org_id, year, *b) for (org_id, year), b in _balances(rows).items())
+    _merge(OrgOpeningBalance, ("org_id", "year"), STOCK_METRICS, balances)
 
 
 def _diff(before: Sequence[EventLike], after: Sequence[EventLike]) -> Counter[Key]:
@@ -199,6 +285,36 @@ def stats_apply(*, before: Sequence[EventLike], after: Sequence[EventLike]) -> N
     diff = _diff(before, after)
     if diff:
         _add_rows(_Tree(_involved(diff)).expand(diff))
+
+
+def units_apply(changes: Iterable[tuple[int, UnitDates | None, UnitDates | None]]) -> None:
+    """Add the difference between units' (kind, established_on, dissolved_on) before and
+    after a change to the unit counts (a new unit: before None)."""
+    diff: Counter[Key] = Counter()
+    for org_id, before, after in changes:
+        diff.update(unit_facts(org_id, after))
+        diff.subtract(unit_facts(org_id, before))
+    diff = Counter({k: v for k, v in diff.items() if v})
+    if diff:
+        _add_rows(_Tree(_involved(diff)).expand(diff))
+
+
+def on_unit_dated(sender: Any, *, org: Organization, before: UnitDates | None, **_: Any) -> None:
+    """Receiver of orgs.signals.unit_dated (connected in MembersConfig.ready)."""
+    units_apply([(org.pk, before, (org.kind, org.established_on, org.dissolved_on))])
+
+
+def units_derive() -> int:
+    """Rewrite every unit count row from the tree (not from events); returns the rows
+    written. For the migration that introduced them. The caller holds the transaction."""
+    OrgPeriodStat.objects.filter(metric__startswith=UNITS_PREFIX).delete()
+    facts: Counter[Key] = Counter()
+    units = Organization.objects.values_list("pk", "kind", "established_on", "dissolved_on")
+    for pk, kind, established, dissolved in units.iterator(chunk_size=5000):
+        facts.update(unit_facts(pk, (kind, established, dissolved)))
+    rows = _Tree.whole().expand(facts)
+    _add_rows(rows)
+    return sum(1 for v in rows.values() if v)
 
 
 def stats_apply_many(
@@ -268,6 +384,16 @@ def _expected(tree: _Tree, only: set[int] | None = None) -> Counter[tuple[int, d
             history, current = [], event.member_id
         history.append(event)
     flush()
+    units = Organization.objects.values_list("pk", "kind", "established_on", "dissolved_on")
+    if only is not None:
+        inside = Q(pk__in=[])
+        for p in paths:
+            inside |= Q(path__startswith=p)
+        units = units.filter(inside)
+    for pk, kind, established, dissolved in units.iterator(chunk_size=5000):
+        for key, value in tree.expand(unit_facts(pk, (kind, established, dissolved))).items():
+            if only is None or key[0] in only:
+                rows[key] += value
     return Counter({k: v for k, v in rows.items() if v})
 
 
@@ -296,27 +422,75 @@ def _actual(only: set[int] | None = None) -> Counter[tuple[int, dt.date, str]]:
     )
 
 
+def _actual_balances(only: set[int] | None = None) -> dict[tuple[int, int], Balance]:
+    qs = OrgOpeningBalance.objects.all()
+    if only is not None:
+        qs = qs.filter(org_id__in=only)
+    return {
+        (o, y): (live, official, probationary)
+        for o, y, live, official, probationary in qs.values_list(
+            "org_id", "year", *STOCK_METRICS
+        ).iterator()
+        if live or official or probationary
+    }
+
+
+REBUILD_BATCH = 5000
+
+
 @transaction.atomic
 def stats_rebuild(*, org_ids: Iterable[int] | None = None) -> int:
-    """Recompute the rows (of the given units, or all) from the events. Returns rows written."""
+    """Recompute the rows and the opening balances (of the given units, or all) from the
+    events. Returns the daily rows written."""
     only = set(org_ids) if org_ids is not None else None
     tree = _Tree.whole()
     expected = _expected(tree, only)
-    stale = (
-        OrgPeriodStat.objects.all()
-        if only is None
-        else OrgPeriodStat.objects.filter(org_id__in=only)
+    for model in (OrgPeriodStat, OrgOpeningBalance):
+        stale = model.objects.all() if only is None else model.objects.filter(org_id__in=only)
+        stale.delete()
+    day = connection.ops.adapt_datefield_value
+    _insert_plain(
+        OrgPeriodStat,
+        ("org_id", "day", "metric", "value"),
+        ((o, day(d), m, v) for (o, d, m), v in expected.items()),
     )
-    stale.delete()
-    OrgPeriodStat.objects.bulk_create(
-        (OrgPeriodStat(org_id=o, day=d, metric=m, value=v) for (o, d, m), v in expected.items()),
-        batch_size=5000,
+    _insert_plain(
+        OrgOpeningBalance,
+        ("org_id", "year", "live", "official", "probationary"),
+        ((o, y, *b) for (o, y), b in sorted(_balances(expected).items())),
     )
     return len(expected)
 
 
+def _insert_plain(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple[Any, ...]]
+) -> None:
+    """INSERT the rows (values in the order of the columns `fields`, ready for the
+    database) in batches of REBUILD_BATCH: a rebuild writes about a million rows for a
+    province, where building a model instance per row would cost more than the writing."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f) for f in fields)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= REBUILD_BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
 def stats_verify() -> list[dict[str, Any]]:
-    """Differences between the table and a recomputation from the events (empty when equal)."""
+    """Differences between the tables and a recomputation from the events (empty when equal).
+
+    An opening balance that differs is listed with its 1 January as the day and the metric
+    suffixed `@opening` (`live@opening`).
+    """
     expected = _expected(_Tree.whole())
     actual = _actual()
     codes = dict(Organization.objects.values_list("pk", "code"))
@@ -333,6 +507,121 @@ def stats_verify() -> list[dict[str, Any]]:
                     "actual": actual.get(key, 0),
                 }
             )
+    want, have = _balances(expected), _actual_balances()
+    for org_id, year in sorted(set(want) | set(have)):
+        pairs = zip(
+            want.get((org_id, year), (0, 0, 0)), have.get((org_id, year), (0, 0, 0)), strict=True
+        )
+        for metric, (wanted, found) in zip(STOCK_METRICS, pairs, strict=True):
+            if wanted != found:
+                out.append(
+                    {
+                        "org": codes.get(org_id),
+                        "day": dt.date(year, 1, 1).isoformat(),
+                        "metric": f"{metric}@opening",
+                        "expected": wanted,
+                        "actual": found,
+                    }
+                )
+    return out
+
+
+def balances_sql(vendor: str) -> tuple[str, list[Any]]:
+    """SQL (and its parameters) that writes every opening balance from the daily rows into
+    an empty OrgOpeningBalance: per unit, the yearly sums of its stock rows, a row for every
+    year from its first to BALANCE_LAST_YEAR, and a running sum of the years before each.
+    Also used by the national benchmark's loader (bench/national.py)."""
+    last = BALANCE_LAST_YEAR
+    if vendor == "postgresql":
+        year = "EXTRACT(YEAR FROM day)::integer"
+        grid = (
+            "grid AS (SELECT f.org_id, g.y FROM (SELECT org_id, min(y) AS y FROM yearly "
+            "GROUP BY org_id) f CROSS JOIN LATERAL generate_series(f.y, %s) AS g(y))"
+        )
+    else:
+        year = "CAST(strftime('%%Y', day) AS INTEGER)"
+        grid = (
+            "grid(org_id, y) AS (SELECT org_id, min(y) FROM yearly GROUP BY org_id "
+            "UNION ALL SELECT org_id, y + 1 FROM grid WHERE y < %s)"
+        )
+    sums = ", ".join(
+        f"sum(CASE WHEN metric = '{m}' THEN value ELSE 0 END) AS {m}" for m in STOCK_METRICS
+    )
+    filled = ", ".join(f"coalesce(t.{m}, 0) AS {m}" for m in STOCK_METRICS)
+    running = ", ".join(f"sum({m}) OVER w AS {m}" for m in STOCK_METRICS)
+    nonzero = " OR ".join(f"{m} <> 0" for m in STOCK_METRICS)
+    metrics = ", ".join(f"'{m}'" for m in STOCK_METRICS)
+    sql = f"""
+        INSERT INTO {OrgOpeningBalance._meta.db_table} (org_id, year, {", ".join(STOCK_METRICS)})
+        WITH RECURSIVE yearly AS (
+            SELECT org_id, {year} AS y, {sums}
+            FROM {OrgPeriodStat._meta.db_table}
+            WHERE metric IN ({metrics}) AND day < %s
+            GROUP BY org_id, {year}
+        ),
+        {grid},
+        filled AS (
+            SELECT g.org_id, g.y, {filled}
+            FROM grid g LEFT JOIN yearly t ON t.org_id = g.org_id AND t.y = g.y
+        ),
+        running AS (
+            SELECT org_id, y, {running} FROM filled
+            WINDOW w AS (PARTITION BY org_id ORDER BY y
+                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+        )
+        SELECT org_id, y, {", ".join(STOCK_METRICS)} FROM running
+        WHERE {nonzero}
+    """  # noqa: S608  (names are the models' own; the first year's sums are NULL: left out)
+    return sql, [dt.date(last, 1, 1), last]
+
+
+def balances_derive(*, using: str = "default") -> int:
+    """Rewrite every opening balance from the daily rows (not from the events); returns the
+    rows written. For a migration: when the balances first appear or BALANCE_LAST_YEAR is
+    raised. The caller holds the transaction."""
+    conn = connections[using]
+    sql, params = balances_sql(conn.vendor)
+    with conn.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {OrgOpeningBalance._meta.db_table}")  # noqa: S608
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
+
+
+def stocks_on(
+    *, org_ids: Iterable[int], day: dt.date, metrics: Sequence[str] = STOCK_METRICS
+) -> dict[int, dict[str, int]]:
+    """{org_id: {metric: n}}: each unit's subtree stocks (live, official, probationary) at
+    the end of `day`.
+
+    The opening balance of the year that holds the day after (of BALANCE_LAST_YEAR for a
+    later one) plus the daily rows from its 1 January to `day`: two indexed reads for any
+    number of units, whatever the length of the history; one when `day` is a 31 December.
+    """
+    ids = list(org_ids)
+    if unknown := set(metrics) - set(STOCK_METRICS):
+        raise ValueError(f"not stock metrics: {sorted(unknown)}")
+    out = {pk: dict.fromkeys(metrics, 0) for pk in ids}
+    if not ids or not metrics:
+        return out
+    after = day.year + 1 if (day.month, day.day) == (12, 31) else day.year
+    year = min(after, BALANCE_LAST_YEAR)
+    for row in OrgOpeningBalance.objects.filter(org_id__in=ids, year=year).values(
+        "org_id", *metrics
+    ):
+        for metric in metrics:
+            out[row["org_id"]][metric] += row[metric]
+    opening = dt.date(year, 1, 1)
+    if opening <= day:
+        daily = (
+            OrgPeriodStat.objects.filter(
+                org_id__in=ids, metric__in=metrics, day__gte=opening, day__lte=day
+            )
+            .values("org_id", "metric")
+            .annotate(total=Sum("value"))
+            .values_list("org_id", "metric", "total")
+        )
+        for org_id, metric, total in daily:
+            out[org_id][metric] += int(total or 0)
     return out
 
 

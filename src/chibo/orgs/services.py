@@ -20,7 +20,7 @@ from chibo.core.errors import RuleViolation, StaleEdit
 
 from .kinds import ALLOWED_PARENTS, ROOT_KINDS, Kind
 from .models import STEP_LENGTH, Organization, OrgDecision, decode_step, encode_step
-from .signals import subtree_moved
+from .signals import subtree_moved, unit_dated
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,7 @@ def org_establish(
     )
     if parent is not None:
         Organization.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+    unit_dated.send(sender=Organization, org=org, before=None)
     if decision:
         _record_decision(org, OrgDecision.Kind.ESTABLISHED, decision)
     audit_record(
@@ -237,6 +238,9 @@ def mark_dissolved(
     org: Organization, *, day: dt.date, successor: Organization | None = None
 ) -> None:
     """Mark a unit dissolved on `day` (helper for the restructuring services)."""
+    before = Organization.objects.values_list("kind", "established_on", "dissolved_on").get(
+        pk=org.pk
+    )
     Organization.objects.filter(pk=org.pk).update(
         status=Organization.Status.DISSOLVED,
         dissolved_on=day,
@@ -244,6 +248,7 @@ def mark_dissolved(
         version=F("version") + 1,
     )
     org.refresh_from_db()
+    unit_dated.send(sender=Organization, org=org, before=before)
 
 
 def record_decision(

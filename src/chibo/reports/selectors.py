@@ -11,17 +11,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Substr, TruncMonth
 from django.utils.translation import gettext_lazy as _
 
+from chibo.assessment.models import Assessment, AssessmentStatus, PeriodKind, SubjectKind
+from chibo.assessment.rules import GOOD_OR_BETTER, Level
 from chibo.core.errors import DomainError
 from chibo.core.percent import percent, percent_str
 from chibo.core.periods import add_months
 from chibo.members.models import EventKind, MemberEvent
-from chibo.members.stats import FLOW_METRICS
+from chibo.members.stats import FLOW_METRICS, stocks_on, unit_metric
 from chibo.members.stats_models import OrgPeriodStat
 from chibo.orgs.kinds import Kind
-from chibo.orgs.models import Organization
+from chibo.orgs.models import STEP_LENGTH, Organization
 from chibo.targets import selectors as targets
 
 SUMMARY_UNIT_KINDS = (
@@ -42,9 +44,11 @@ def check_period(start: dt.date, end: dt.date) -> None:
 def _sums(
     org: Organization, *, metrics: tuple[str, ...], start: dt.date | None, end: dt.date
 ) -> dict[str, int]:
-    qs = OrgPeriodStat.objects.filter(org=org, metric__in=metrics, day__lte=end)
-    if start is not None:
-        qs = qs.filter(day__gte=start)
+    """Flows summed over start…end; with start None, stocks at the end of `end` (its
+    opening balance plus the year's daily rows, see `stats.stocks_on`)."""
+    if start is None:
+        return stocks_on(org_ids=[org.pk], day=end, metrics=metrics)[org.pk]
+    qs = OrgPeriodStat.objects.filter(org=org, metric__in=metrics, day__gte=start, day__lte=end)
     found = {
         row["metric"]: row["total"] or 0 for row in qs.values("metric").annotate(total=Sum("value"))
     }
@@ -52,15 +56,18 @@ def _sums(
 
 
 def units_on(org: Organization, day: dt.date) -> dict[str, int]:
-    """Live units of each summary kind in the subtree (the unit itself included) on `day`."""
-    live = (
-        Organization.objects.filter(path__startswith=org.path, kind__in=SUMMARY_UNIT_KINDS)
-        .filter(Q(established_on__isnull=True) | Q(established_on__lte=day))
-        .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day))
+    """Live units of each summary kind in the subtree (the unit itself included) on `day`:
+    established on or before it (or without a date) and not dissolved by it. Summed from the
+    unit's `units:<kind>` rows (`stats.unit_facts`), not by reading the subtree."""
+    metrics = {unit_metric(k): str(k) for k in SUMMARY_UNIT_KINDS}
+    counts = dict.fromkeys(metrics.values(), 0)
+    rows = (
+        OrgPeriodStat.objects.filter(org=org, metric__in=list(metrics), day__lte=day)
+        .values("metric")
+        .annotate(n=Sum("value"))
     )
-    counts = {str(k): 0 for k in SUMMARY_UNIT_KINDS}
-    for row in live.values("kind").annotate(n=Count("id")):
-        counts[row["kind"]] = row["n"]
+    for row in rows:
+        counts[metrics[row["metric"]]] = int(row["n"] or 0)
     return counts
 
 
@@ -125,8 +132,9 @@ def report_ranking(*, parent: Organization, year: int, metric: str) -> dict[str,
 
     admission_rate = admissions in the year ÷ members on 31 December of the year before;
     admission_attainment = admissions in the year ÷ the unit's admissions target for the
-    year (null without a target). good_or_better needs the annual classification, which
-    a later module provides; until then its values are null.
+    year (null without a target); good_or_better = members rated good or excellent ÷
+    members classified, in the year's decided yearly classification (null when no member
+    of the child is classified).
     """
     if metric not in RANKING_METRICS:
         raise DomainError(
@@ -136,32 +144,64 @@ def report_ranking(*, parent: Organization, year: int, metric: str) -> dict[str,
     children = _children_in(parent, end)
     values: dict[int, Decimal | None] = {c.pk: None for c in children}
     if metric == "admission_rate" and children:
-        sums = (
-            OrgPeriodStat.objects.filter(
-                org__in=children, metric__in=("live", "admitted"), day__lte=end
-            )
-            .values("org_id")
-            .annotate(
-                at_start=Sum("value", filter=Q(metric="live", day__lt=start)),
-                admitted=Sum("value", filter=Q(metric="admitted", day__gte=start, day__lte=end)),
-            )
-        )
-        for row in sums:
-            values[row["org_id"]] = percent(row["admitted"] or 0, row["at_start"] or 0)
+        ids = [c.pk for c in children]
+        at_start = stocks_on(org_ids=ids, day=start - dt.timedelta(days=1), metrics=("live",))
+        admitted = _admitted(ids, start, end)
+        for pk in ids:  # no members at the start: None, as percent() gives for 0
+            values[pk] = percent(admitted.get(pk) or 0, at_start[pk]["live"])
     if metric == "admission_attainment" and children:
         goals = targets.admission_targets(children, year)
-        admitted = dict(
-            OrgPeriodStat.objects.filter(
-                org__in=children, metric="admitted", day__gte=start, day__lte=end
-            )
-            .values("org_id")
-            .annotate(n=Sum("value"))
-            .values_list("org_id", "n")
-        )
+        admitted = _admitted([c.pk for c in children], start, end)
         for child in children:
             values[child.pk] = percent(admitted.get(child.pk) or 0, goals.get(child.pk))
+    if metric == "good_or_better" and children:
+        values.update(_good_or_better(parent, children, year))
     rows = [{"_id": c.pk, "org": c.code, "name": c.name} for c in children]
     return {"parent": parent.code, "year": year, "metric": metric, "rows": _rank(rows, values)}
+
+
+def _admitted(org_ids: list[int], start: dt.date, end: dt.date) -> dict[int, int]:
+    """{org_id: admissions in start…end} (units with none left out)."""
+    return dict(
+        OrgPeriodStat.objects.filter(
+            org_id__in=org_ids, metric="admitted", day__gte=start, day__lte=end
+        )
+        .values("org_id")
+        .annotate(n=Sum("value"))
+        .values_list("org_id", "n")
+    )
+
+
+def _good_or_better(
+    parent: Organization, children: list[Organization], year: int
+) -> dict[int, Decimal | None]:
+    """{child id: members' good_or_better percent} from the year's decided yearly
+    classification. One query grouped by the child's part of the assessments' path (every
+    child's path is its parent's plus one step, so they all have the same length)."""
+    by_path = {c.path: c.pk for c in children}
+    size = len(parent.path) + STEP_LENGTH
+    rows = (
+        Assessment.objects.filter(
+            campaign__year=year,
+            campaign__period_kind=PeriodKind.YEAR,
+            subject_kind=SubjectKind.MEMBER,
+            status=AssessmentStatus.DECIDED,
+            org_path__startswith=parent.path,
+        )
+        .exclude(org_path=parent.path)
+        .annotate(child=Substr("org_path", 1, size))
+        .values("child")
+        .annotate(
+            classified=Count("id", filter=Q(level__in=Level.values)),
+            good=Count("id", filter=Q(level__in=GOOD_OR_BETTER)),
+        )
+        .order_by()
+    )
+    out: dict[int, Decimal | None] = {}
+    for row in rows:
+        if row["child"] in by_path:
+            out[by_path[row["child"]]] = percent(row["good"], row["classified"])
+    return out
 
 
 def report_screening(*, org: Organization, start: dt.date, end: dt.date) -> dict[str, Any]:

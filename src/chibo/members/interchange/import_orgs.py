@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from chibo.orgs.kinds import ALLOWED_PARENTS, ROOT_KINDS, Kind, Sector
 from chibo.orgs.models import STEP_LENGTH, Organization, decode_step, encode_step
 
+from .. import stats
 from . import columns as col
 from .base import BATCH, ImportContext, ImportReport, Rejected, RowError, UnitRef, Units, records
 
@@ -263,4 +264,7 @@ class OrgImport:
                 self.touched.append(org.path)
         for pk, count in added_children.items():
             Organization.objects.filter(pk=pk).update(numchild=F("numchild") + count)
+        stats.units_apply(
+            (o.pk, None, (o.kind, o.established_on, o.dissolved_on)) for o in created.values()
+        )
         self.report.created = len(created)
