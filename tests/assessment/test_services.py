@@ -424,3 +424,8 @@ def test_a_leader_is_removed_only_before_anything_is_recorded(world):
         lambda: services.leader_remove(actor=None, assessment=row(campaign, member=minh)),
         "Only a leader",
     )
+
+
+def test_a_subordinate_cell_does_not_open_a_classification(world):
+    _refused(lambda: open_campaign(world, "C1"), "committee or a grassroots cell")
+    open_campaign(world, "C2")  # a grassroots cell classifies its members

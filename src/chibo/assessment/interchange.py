@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chibo.core.audit import audit_record
@@ -83,27 +83,15 @@ _SUBJECT_WORDS: dict[str, str] = {
 }
 
 
-def _names(choices: Iterable[Any], extra: dict[str, str]) -> dict[str, str]:
-    """folded key, English or Vietnamese label, or short word → key."""
-    out = dict(extra)
-    for value, label in ((c.value, c.label) for c in choices):
-        for language in ("en", "vi"):
-            with translation.override(language):
-                out.setdefault(fold(str(label)), value)
-        out[fold(value)] = value
-        out[fold(value.replace("_", " "))] = value
-    return out
-
-
 @functools.cache
 def _levels() -> dict[str, str]:
-    return _names(list(Level), _LEVEL_WORDS)
+    return {**_LEVEL_WORDS, **col.choice_map(Level, Level.values)}
 
 
 @functools.cache
 def _subjects() -> dict[str, str]:
     # a leader's rating (cá nhân lãnh đạo) is not in the file
-    return _names([SubjectKind.ORG, SubjectKind.MEMBER], _SUBJECT_WORDS)
+    return {**_SUBJECT_WORDS, **col.choice_map(SubjectKind, [SubjectKind.ORG, SubjectKind.MEMBER])}
 
 
 def rule_set_for(year: int) -> str:

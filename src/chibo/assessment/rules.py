@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from chibo.core.errors import RuleViolation
-from chibo.orgs.kinds import Kind
+from chibo.orgs.kinds import COMMITTEE_KINDS, Kind
 
 
 class Level(models.TextChoices):
@@ -41,6 +41,9 @@ GOOD_OR_BETTER = {Level.EXCELLENT, Level.GOOD}
 # The units a campaign assesses (besides every member): every committee and cell but the
 # central one — provincial and upper committees, grassroots and partial committees, cells.
 ASSESSED_KINDS = {k for k in Kind.values if k != Kind.CENTRAL}
+
+# Who opens a campaign over their subtree: committees, and a grassroots cell for its members.
+OPENING_KINDS = COMMITTEE_KINDS | {Kind.GRASSROOTS_CELL}
 
 # (a) in a grassroots organization, members rated excellent ≤ this share of those rated good
 EXCELLENT_SHARE_OF_GOOD = Fraction(1, 5)

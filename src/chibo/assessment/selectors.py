@@ -173,6 +173,14 @@ def campaign_get(scope: Scope, campaign_id: int, org: Organization) -> Campaign:
     return found
 
 
+def campaign_to_write(scope: Scope, campaign_id: int) -> Campaign:
+    """The campaign if the user writes the unit that opened it (to close it); 404 otherwise."""
+    found = Campaign.objects.select_related("org").filter(pk=campaign_id).first()
+    if found is None or not scope.can_write_path(found.org.path):
+        raise Http404
+    return found
+
+
 def assessment_get(scope: Scope, assessment_id: int) -> Assessment:
     """One assessment whose unit is in the read scope; 404 otherwise."""
     found = (

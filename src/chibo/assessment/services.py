@@ -124,6 +124,11 @@ def campaign_open(
         quarter = None
     if not org.is_active:
         raise RuleViolation(_("The unit is dissolved."))
+    if org.kind not in rules.OPENING_KINDS:
+        raise RuleViolation(
+            _("A classification is opened by a committee or a grassroots cell, not by %(org)s.")
+            % {"org": org.name}
+        )
     same_period = Campaign.objects.filter(year=year, period_kind=period_kind, quarter=quarter)
     if same_period.filter(_overlapping(org)).exists():
         raise RuleViolation(

@@ -21,17 +21,14 @@ from chibo.accounts.access import access_org
 from chibo.core.errors import DomainError
 from chibo.core.scope import Scope
 from chibo.core.views import flash_ok, run_service
-from chibo.orgs.kinds import COMMITTEE_KINDS, Kind
 from chibo.orgs.models import Organization
 
 from . import forms as f
 from . import selectors, services
-from .models import Assessment, AssessmentStatus, Campaign, SubjectKind
-from .rules import RuleSet
+from .models import Assessment, AssessmentStatus, SubjectKind
+from .rules import OPENING_KINDS, RuleSet
 
 MEMBER_ROWS = 500
-# Who opens a campaign over their subtree: committees, and a grassroots cell for its members.
-OPENING_KINDS = COMMITTEE_KINDS | {Kind.GRASSROOTS_CELL}
 
 
 def _scope(request: HttpRequest) -> Scope:
@@ -174,9 +171,7 @@ def leader_add_view(request: HttpRequest, campaign_id: int, org_id: int) -> Http
 def close_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """Close a campaign (those who write the unit that opened it); GET asks first."""
     scope = _scope(request)
-    campaign = Campaign.objects.select_related("org").filter(pk=campaign_id).first()
-    if campaign is None or not scope.can_write_path(campaign.org.path):
-        raise Http404
+    campaign = selectors.campaign_to_write(scope, campaign_id)
     if request.method == "POST":
         try:
             services.campaign_close(actor=request.user, campaign=campaign)

@@ -174,7 +174,7 @@ def date(value: Any) -> dt.date | None:
     )
 
 
-def _choice_map(choices: type[models.TextChoices], values: list[str]) -> dict[str, str]:
+def choice_map(choices: type[models.TextChoices], values: list[str]) -> dict[str, str]:
     """folded key, English label or Vietnamese label → key."""
     out: dict[str, str] = {}
     for value in values:
@@ -189,13 +189,13 @@ def _choice_map(choices: type[models.TextChoices], values: list[str]) -> dict[st
 
 @functools.cache
 def _maps() -> dict[str, dict[str, str]]:
-    gender = _choice_map(Gender, Gender.values)
+    gender = choice_map(Gender, Gender.values)
     gender.update({"nam": Gender.MALE, "nu": Gender.FEMALE})
     return {
-        "org_kind": _choice_map(Kind, Kind.values),
-        "sector": _choice_map(Sector, Sector.values),
-        "occupation": _choice_map(Occupation, Occupation.values),
-        "event_kind": _choice_map(EventKind, [str(k) for k in RECORDABLE_KINDS]),
+        "org_kind": choice_map(Kind, Kind.values),
+        "sector": choice_map(Sector, Sector.values),
+        "occupation": choice_map(Occupation, Occupation.values),
+        "event_kind": choice_map(EventKind, [str(k) for k in RECORDABLE_KINDS]),
         "gender": gender,
     }
 
