@@ -75,12 +75,38 @@ def tree(cells: int) -> tuple[list[list[str]], list[str]]:
     return rows, cell_codes
 
 
-def members(n: int, cells: list[str], seed: int) -> Any:
-    rng = random.Random(seed)
-    for i in range(n):
-        year = rng.randint(1975, 2024)
+def decision_days(rng: random.Random, committee: str, year: int, cache: dict) -> list[str]:
+    """The days a grassroots committee decides admissions and recognitions in a year: one a
+    quarter, the same for all its cells (what real rosters share)."""
+    key = (committee, year)
+    if key not in cache:
+        cache[key] = [f"{year:04d}-{m:02d}-{rng.randint(1, 28):02d}" for m in (2, 5, 8, 11)]
+    return cache[key]
+
+
+def opening_days(rng: random.Random, cell: str, days: str, cache: dict) -> tuple[str, str]:
+    """(admitted_on, recognized_on) of one member: any day (`uniform`, the pessimistic case:
+    hardly two members share a day) or the committee's decision days (`decisions`)."""
+    year = rng.randint(1975, 2024)
+    if days == "uniform":
         admitted = f"{year:04d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        recognized = "" if year == 2024 else f"{year + 1:04d}-{admitted[5:]}"
+        return admitted, "" if year == 2024 else f"{year + 1:04d}-{admitted[5:]}"
+    committee = cell.rsplit("C", 1)[0]
+    admitted = rng.choice(decision_days(rng, committee, year, cache))
+    if year == 2024:
+        return admitted, ""
+    anniversary = f"{year + 1:04d}-{admitted[5:]}"
+    later = [d for y in (year + 1, year + 2) for d in decision_days(rng, committee, y, cache)]
+    return admitted, next(d for d in later if d >= anniversary)
+
+
+def members(n: int, cells: list[str], seed: int, days: str = "uniform") -> Any:
+    rng = random.Random(seed)
+    cache: dict = {}
+    for i in range(n):
+        cell = cells[i % len(cells)]
+        admitted, recognized = opening_days(rng, cell, days, cache)
+        year = int(admitted[:4])
         female = rng.random() < 0.35
         full = f"{rng.choice(FAMILY)} {'Thị' if female else rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
         yield [
@@ -89,7 +115,7 @@ def members(n: int, cells: list[str], seed: int) -> Any:
             f"{year - rng.randint(20, 40):04d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             "female" if female else "male",
             f"{i:012d}",
-            cells[i % len(cells)],
+            cell,
             admitted,
             recognized,
             rng.choice(OCCUPATIONS),
@@ -130,7 +156,9 @@ def run_chibo(db_url: str, *args: str) -> dict[str, Any]:
     return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024}
 
 
-def measure(url: str, label: str, n: int, fmt: str, seed: int, work: Path) -> dict[str, Any]:
+def measure(
+    url: str, label: str, n: int, fmt: str, seed: int, work: Path, days: str
+) -> dict[str, Any]:
     db_url = fresh_database(url, "chibo_bench_import")
     run_chibo(db_url, "migrate", "-v0")
     org_rows, cells = tree(max(1, n // 33))
@@ -138,13 +166,14 @@ def measure(url: str, label: str, n: int, fmt: str, seed: int, work: Path) -> di
     write_csv(orgs, org_rows)
     run_chibo(db_url, "import", "orgs", str(orgs))
     path = work / f"members.{fmt}"
-    rows = [MEMBER_HEADER, *members(n, cells, seed)]
+    rows = [MEMBER_HEADER, *members(n, cells, seed, days)]
     (write_csv if fmt == "csv" else write_xlsx)(path, rows)
     del rows
     first = run_chibo(db_url, "import", "members", str(path))
     again = run_chibo(db_url, "import", "members", str(path))
     return {
         "case": label,
+        "days": days,
         "rows": n,
         "units": len(org_rows) - 1,
         "file_mb": path.stat().st_size / 2**20,
@@ -160,6 +189,12 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=500_000, help="rows of the CSV")
     parser.add_argument("--xlsx-rows", type=int, default=100_000, help="rows of the XLSX (0: none)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--days",
+        choices=("uniform", "decisions", "both"),
+        default="both",
+        help="admission and recognition days: any day, or the committees' decision days",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -168,36 +203,48 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         # Each case runs in a child process of its own, so each peak is its own.
-        cases = [("CSV", args.rows, "csv")]
+        days = ["uniform", "decisions"] if args.days == "both" else [args.days]
+        cases = [("CSV", args.rows, "csv", d) for d in days]
         if args.xlsx_rows:
-            cases.append(("XLSX", args.xlsx_rows, "xlsx"))
-        for label, n, fmt in cases:
-            out = work / f"{fmt}.txt"
+            cases += [("XLSX", args.xlsx_rows, "xlsx", d) for d in days]
+        for label, n, fmt, d in cases:
+            out = work / f"{fmt}-{d}.txt"
             subprocess.run(
-                [sys.executable, __file__, "--one", label, str(n), fmt, str(args.seed), str(out)],
+                [
+                    sys.executable,
+                    __file__,
+                    "--one",
+                    label,
+                    str(n),
+                    fmt,
+                    str(args.seed),
+                    d,
+                    str(out),
+                ],
                 check=True,
             )
             results.append(json.loads(out.read_text()))
-    print("| file | rows | units | size | import | rows/s | peak RSS | same file again |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+            print(json.dumps(results[-1]), flush=True)
+    print("| file | days | rows | units | size | import | rows/s | peak RSS | same file again |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
-            f"| {r['case']} | {r['rows']:,} | {r['units']:,} | {r['file_mb']:.1f} MB "
+            f"| {r['case']} | {r['days']} | {r['rows']:,} | {r['units']:,} | {r['file_mb']:.1f} MB "
             f"| {r['seconds']:.1f} s | {r['rows_per_s']:,.0f} | {r['peak_mb']:.0f} MB "
             f"| {r['again_seconds']:.1f} s |"
         )
     return 0
 
 
-def one(label: str, n: str, fmt: str, seed: str, out: str) -> None:
+def one(label: str, n: str, fmt: str, seed: str, days: str, out: str) -> None:
     url = os.environ["DATABASE_URL"]
     with tempfile.TemporaryDirectory() as tmp:
-        result = measure(url, label, int(n), fmt, int(seed), Path(tmp))
+        result = measure(url, label, int(n), fmt, int(seed), Path(tmp), days)
     Path(out).write_text(json.dumps(result))
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 7 and sys.argv[1] == "--one":
+    if len(sys.argv) == 8 and sys.argv[1] == "--one":
         one(*sys.argv[2:])
         raise SystemExit(0)
     raise SystemExit(main())

@@ -83,8 +83,14 @@ class Member(models.Model):
 
     # Derived from the events (cache).
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    # org_id is served by members_member_org_cover, temp_org_id by a partial index (most
+    # members have none): fewer indexes to keep on every write (an import adds millions).
     org = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="members", verbose_name=_("unit")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("unit"),
+        db_index=False,
     )
     temp_org = models.ForeignKey(
         Organization,
@@ -92,6 +98,7 @@ class Member(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="temporary_members",
+        db_index=False,
     )
     temp_until = models.DateField(null=True, blank=True)
     admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
@@ -120,6 +127,11 @@ class Member(models.Model):
                 name="members_member_name_cover",
             ),
             models.Index(fields=["status", "sort_key"]),
+            models.Index(
+                fields=["temp_org"],
+                condition=models.Q(temp_org__isnull=False),
+                name="members_member_temp_org",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,14 +186,27 @@ class MemberEvent(models.Model):
     """One dated fact of a member's life. Never deleted or edited: a correction is a new
     `voided` event pointing at the wrong one, which is then marked `voided_by`."""
 
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="events")
+    # member_id and org_id are served by the (member, date) and (org, date) indexes; the
+    # references most events leave empty by partial indexes (see Meta).
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
     date = models.DateField(_("date"))
     org = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("unit"),
+        db_index=False,
     )
     from_org = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     temporary = models.BooleanField(_("temporary"), default=False)
     end_date = models.DateField(_("until"), null=True, blank=True)
@@ -189,13 +214,18 @@ class MemberEvent(models.Model):
     decided_by = models.CharField(_("decided by"), max_length=255, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     target = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     voided_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -207,6 +237,14 @@ class MemberEvent(models.Model):
             models.Index(fields=["member", "date"]),
             models.Index(fields=["kind", "date"]),
             models.Index(fields=["org", "date"]),
+            *(
+                models.Index(
+                    fields=[name],
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                    name=f"members_event_{name}",
+                )
+                for name in ("from_org", "target", "voided_by", "created_by")
+            ),
         ]
 
     def __str__(self) -> str:

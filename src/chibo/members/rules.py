@@ -109,7 +109,9 @@ def apply_event(state: MemberState, event: EventLike, *, birth_date: dt.date | N
             event,
         )
     org = event.org
-    new = replace(state, last_date=event.date)
+    # what changes, gathered first: one replace() per event (the replay of a big import
+    # calls this for every row)
+    changes: dict[str, object] = {"last_date": event.date}
     if event.kind in (EventKind.ADMITTED, EventKind.TRANSFERRED, EventKind.REINSTATED):
         if not can_hold_members(org.kind):
             raise _refuse(
@@ -126,7 +128,7 @@ def apply_event(state: MemberState, event: EventLike, *, birth_date: dt.date | N
                 _("a person must be at least %(n)d years old.") % {"n": MIN_ADMISSION_AGE_YEARS},
                 event,
             )
-        new = replace(new, org_id=org.pk, admitted_on=event.date)
+        changes.update(org_id=org.pk, admitted_on=event.date)
     elif event.kind == EventKind.RECOGNIZED:
         assert state.admitted_on is not None
         earliest = add_months(state.admitted_on, PROBATION_MONTHS)
@@ -136,12 +138,12 @@ def apply_event(state: MemberState, event: EventLike, *, birth_date: dt.date | N
                 % {"n": PROBATION_MONTHS, "day": earliest.strftime("%d/%m/%Y")},
                 event,
             )
-        new = replace(new, recognized_on=event.date)
+        changes["recognized_on"] = event.date
     elif event.kind == EventKind.TRANSFERRED:
-        new = _apply_transfer(state, new, event)
+        changes.update(_transfer_changes(state, event))
     elif event.kind == EventKind.REINSTATED:
         after = Status.OFFICIAL if state.recognized_on else Status.PROBATIONARY
-        new = replace(new, org_id=org.pk, temp_org_id=None, temp_until=None)
+        changes.update(org_id=org.pk, temp_org_id=None, temp_until=None)
     if event.kind in (
         EventKind.REMOVED,
         EventKind.EXPELLED,
@@ -149,18 +151,18 @@ def apply_event(state: MemberState, event: EventLike, *, birth_date: dt.date | N
         EventKind.DIED,
         EventKind.PROBATION_FAILED,
     ):
-        new = replace(new, temp_org_id=None, temp_until=None)
+        changes.update(temp_org_id=None, temp_until=None)
     if after is not None:
-        new = replace(new, status=after, status_since=event.date)
-    return new
+        changes.update(status=after, status_since=event.date)
+    return replace(state, **changes)  # type: ignore[arg-type]
 
 
-def _apply_transfer(state: MemberState, new: MemberState, event: EventLike) -> MemberState:
+def _transfer_changes(state: MemberState, event: EventLike) -> dict[str, object]:
     org = event.org
     if not event.temporary:
         if org.pk == state.org_id:
             raise _refuse(_("the member is already in %(unit)s.") % {"unit": org.name}, event)
-        return replace(new, org_id=org.pk, temp_org_id=None, temp_until=None)
+        return {"org_id": org.pk, "temp_org_id": None, "temp_until": None}
     if org.pk == state.org_id:
         raise _refuse(_("a temporary transfer must go to another unit."), event)
     if event.end_date is None or event.end_date <= event.date:
@@ -177,7 +179,7 @@ def _apply_transfer(state: MemberState, new: MemberState, event: EventLike) -> M
             % {"n": TEMPORARY_TRANSFER_STUDY_MAX_MONTHS},
             event,
         )
-    return replace(new, temp_org_id=org.pk, temp_until=event.end_date)
+    return {"temp_org_id": org.pk, "temp_until": event.end_date}
 
 
 def replay(events: Iterable[EventLike], *, birth_date: dt.date | None) -> MemberState:

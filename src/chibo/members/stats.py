@@ -343,6 +343,83 @@ def stats_apply_many(
     flush()
 
 
+class _ShapeUnit:
+    """The one cell of a history shape (see `history_shape`)."""
+
+    pk = 0
+    kind = "grassroots_cell"
+    name = ""
+
+    def is_live_on(self, day: dt.date) -> bool:
+        return True
+
+
+@dataclass(frozen=True)
+class _ShapeEvent:
+    kind: str
+    date: dt.date
+    org: _ShapeUnit
+    temporary: bool = False
+    end_date: dt.date | None = None
+
+
+def history_shape(kinds: Sequence[str]) -> list[tuple[int, str, int]]:
+    """The facts of a member whose effective history is one event of each kind, in this
+    order, all in one cell: (step, metric, value), the step being the index of the event on
+    whose day the fact falls. The facts are `member_facts`' own, so adding many members of
+    one shape in SQL (`stats_apply_sql`) counts exactly as the services do."""
+    unit = _ShapeUnit()
+    start = dt.date(2000, 1, 1)
+    events = [_ShapeEvent(k, start + dt.timedelta(days=400 * i), unit) for i, k in enumerate(kinds)]
+    step = {e.date: i for i, e in enumerate(events)}
+    out = []
+    for (day, metric, org_id, other), value in sorted(member_facts(events).items()):
+        assert org_id == unit.pk and other is None, "a shape stays in its cell"
+        out.append((step[day], metric, value))
+    return out
+
+
+def stats_apply_sql(facts: str, params: Sequence[Any], org_ids: Iterable[int]) -> None:
+    """Add facts that a SELECT gives to the daily rows and the opening balances.
+
+    `facts` is a SELECT of (org_id, day, metric, value) rows, `org_ids` the units it names.
+    Each fact counts for its unit and every unit above (none is a transfer); the sums per
+    row are made by the database and added with one merging INSERT, then their balances
+    with another. For imports of many members: nothing per member is built in Python.
+    """
+    tree = _Tree(org_ids)
+    chain = [(org_id, tree.id_of[p]) for org_id in tree.path_of for p in tree.chain(org_id)]
+    quote = connection.ops.quote_name
+    stat = quote(OrgPeriodStat._meta.db_table)
+    with connection.cursor() as cursor:
+        for name, spec in (
+            ("chibo_stat_chain", "org_id bigint, anc_id bigint"),
+            ("chibo_stat_delta", "org_id bigint, metric varchar(32), day date, value integer"),
+        ):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} ({spec})")
+        try:
+            cursor.executemany("INSERT INTO chibo_stat_chain VALUES (%s, %s)", chain)
+            cursor.execute(
+                "INSERT INTO chibo_stat_delta (org_id, metric, day, value) "  # noqa: S608
+                f"SELECT c.anc_id, f.metric, f.day, SUM(f.value) FROM ({facts}) f "
+                "JOIN chibo_stat_chain c ON c.org_id = f.org_id "
+                "GROUP BY c.anc_id, f.metric, f.day HAVING SUM(f.value) <> 0",
+                params,
+            )
+            cursor.execute(
+                f"INSERT INTO {stat} (org_id, metric, day, value) "  # noqa: S608
+                "SELECT org_id, metric, day, value FROM chibo_stat_delta WHERE true "
+                "ORDER BY org_id, metric, day "
+                f"ON CONFLICT (org_id, metric, day) DO UPDATE SET value = {stat}.value + excluded.value"
+            )
+            sql, args = balances_sql(connection.vendor, source="chibo_stat_delta", merge=True)
+            cursor.execute(sql, args)
+        finally:
+            cursor.execute("DROP TABLE IF EXISTS chibo_stat_chain")
+            cursor.execute("DROP TABLE IF EXISTS chibo_stat_delta")
+
+
 def _expected(tree: _Tree, only: set[int] | None = None) -> Counter[tuple[int, dt.date, str]]:
     """Rows recomputed from every member's effective events (restricted to `only` units)."""
     from .models import MemberEvent
@@ -526,12 +603,18 @@ def stats_verify() -> list[dict[str, Any]]:
     return out
 
 
-def balances_sql(vendor: str) -> tuple[str, list[Any]]:
+def balances_sql(
+    vendor: str, *, source: str | None = None, merge: bool = False
+) -> tuple[str, list[Any]]:
     """SQL (and its parameters) that writes every opening balance from the daily rows into
     an empty OrgOpeningBalance: per unit, the yearly sums of its stock rows, a row for every
     year from its first to BALANCE_LAST_YEAR, and a running sum of the years before each.
-    Also used by the national benchmark's loader (bench/national.py)."""
+    Also used by the national benchmark's loader (bench/national.py).
+
+    `source` names another table of daily rows (org_id, metric, day, value): the deltas an
+    import adds; with `merge` their balances are added to the rows already there."""
     last = BALANCE_LAST_YEAR
+    table = OrgOpeningBalance._meta.db_table
     if vendor == "postgresql":
         year = "EXTRACT(YEAR FROM day)::integer"
         grid = (
@@ -552,10 +635,10 @@ def balances_sql(vendor: str) -> tuple[str, list[Any]]:
     nonzero = " OR ".join(f"{m} <> 0" for m in STOCK_METRICS)
     metrics = ", ".join(f"'{m}'" for m in STOCK_METRICS)
     sql = f"""
-        INSERT INTO {OrgOpeningBalance._meta.db_table} (org_id, year, {", ".join(STOCK_METRICS)})
+        INSERT INTO {table} (org_id, year, {", ".join(STOCK_METRICS)})
         WITH RECURSIVE yearly AS (
             SELECT org_id, {year} AS y, {sums}
-            FROM {OrgPeriodStat._meta.db_table}
+            FROM {source or OrgPeriodStat._meta.db_table}
             WHERE metric IN ({metrics}) AND day < %s
             GROUP BY org_id, {year}
         ),
@@ -572,6 +655,10 @@ def balances_sql(vendor: str) -> tuple[str, list[Any]]:
         SELECT org_id, y, {", ".join(STOCK_METRICS)} FROM running
         WHERE {nonzero}
     """  # noqa: S608  (names are the models' own; the first year's sums are NULL: left out)
+    if merge:
+        sql += " ORDER BY org_id, y ON CONFLICT (org_id, year) DO UPDATE SET " + ", ".join(
+            f"{m} = {table}.{m} + excluded.{m}" for m in STOCK_METRICS
+        )
     return sql, [dt.date(last, 1, 1), last]
 
 

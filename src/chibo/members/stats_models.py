@@ -19,10 +19,17 @@ from chibo.core.db import CoveringUniqueConstraint
 from chibo.orgs.models import Organization
 
 
+# The rows are derived (rebuilt and verified from the events) and units are never deleted,
+# so the database checks no foreign key here: an import of half a million members writes
+# millions of these rows, and checking each one's unit at commit cost a fifth of the import.
 class OrgPeriodStat(models.Model):
     # The unique index starts with org_id, so the foreign key needs no index of its own.
     org = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     day = models.DateField()
     metric = models.CharField(max_length=32)
@@ -49,7 +56,11 @@ class OrgOpeningBalance(models.Model):
     """
 
     org = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="+", db_index=False
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,  # derived rows, as OrgPeriodStat's
     )
     year = models.SmallIntegerField()
     live = models.IntegerField(default=0)

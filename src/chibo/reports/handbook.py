@@ -11,22 +11,20 @@ import datetime as dt
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from chibo.core.errors import RuleViolation
 from chibo.core.percent import percent, percent_str
 from chibo.documents.models import HandbookActivation
 from chibo.members.models import LIVE_STATUSES, EventKind, MemberEvent
 from chibo.members.rules import replay
-from chibo.members.stats_models import OrgPeriodStat
+from chibo.members.stats import stocks_on
 from chibo.orgs.models import Organization
 
 
 def _live_members(org: Organization, on: dt.date) -> int:
-    total = OrgPeriodStat.objects.filter(org=org, metric="live", day__lte=on).aggregate(
-        n=Sum("value")
-    )["n"]
-    return int(total or 0)
+    # an opening balance and that year's daily rows, not the whole history
+    return stocks_on(org_ids=[org.pk], day=on, metrics=("live",))[org.pk]["live"]
 
 
 def _activated(org: Organization, on: dt.date) -> int:

@@ -249,18 +249,22 @@ def members_by_month(*, org: Organization, months: int, end: dt.date) -> list[di
     """Live members of the subtree at the end of each of the `months` months up to `end`.
 
     Returns [{"month": first day of the month, "members": n}, …], oldest first; the last
-    month counts up to `end` itself. One grouped query over the unit's "live" rows: the
-    months before the window add up to the stock it starts from.
+    month counts up to `end` itself. The stock on the eve of the window (an opening balance
+    and that year's daily rows, `stats.stocks_on`) plus one grouped query over the window's
+    "live" rows: the cost follows the window, not the length of the history.
     """
     starts = _month_starts(add_months(end.replace(day=1), -(months - 1)), end)
+    eve = starts[0] - dt.timedelta(days=1)
+    running = stocks_on(org_ids=[org.pk], day=eve, metrics=("live",))[org.pk]["live"]
     deltas = {
         row["month"]: row["total"] or 0
-        for row in OrgPeriodStat.objects.filter(org=org, metric="live", day__lte=end)
+        for row in OrgPeriodStat.objects.filter(
+            org=org, metric="live", day__gte=starts[0], day__lte=end
+        )
         .annotate(month=TruncMonth("day"))
         .values("month")
         .annotate(total=Sum("value"))
     }
-    running = sum(v for month, v in deltas.items() if month < starts[0])
     out = []
     for month in starts:
         running += deltas.get(month, 0)

@@ -185,43 +185,45 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[tuple]) -> int:
-    """INSERT rows (tuples in the order of `names`, attnames); returns the count.
-
-    bulk_create would build and prepare a model instance per row; these rows are already
-    clean. Fields not named get their default (timestamps: now); the primary key comes
-    from the database unless `names` holds it (see `reserve_ids`). PostgreSQL gets COPY,
-    SQLite executemany in batches.
-    """
-    position = {name: i for i, name in enumerate(names)}
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in position]
+def _fields(model: type[models.Model], names: Sequence[str]) -> list[models.Field]:
+    """The concrete fields a new row of `model` fills: all of them but the primary key,
+    unless `names` (attnames) holds it."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.attname in names]
     unknown = set(names) - {f.attname for f in fields}
     if unknown:
         raise ValueError(f"not fields of {model.__name__}: {sorted(unknown)}")
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    getters: list[tuple[int | None, Any]] = []
-    for f in fields:
-        stamp = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-        getters.append((position.get(f.attname), now if stamp else f.get_default()))
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    return fields
+
+
+def _default(field: models.Field, now: Any) -> Any:
+    """The value a field not named gets in a new row (timestamps: now)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return now
+    return field.get_default()
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write rows (values in the order of `columns`) into `table`; returns the count.
+
+    PostgreSQL gets COPY (several times faster than INSERT at this size, and the memory
+    stays flat), SQLite executemany in batches. Table and column names are the caller's
+    own, never the user's.
+    """
+    quoted = connection.ops.quote_name
+    names = ", ".join(quoted(c) for c in columns)
     count = 0
-    if connection.vendor == "postgresql":
-        # COPY is several times faster than INSERT at this size, and keeps the memory flat.
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row([default if i is None else row[i] for i, default in getters])
-                count += 1
-        return count
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from _meta)
-    batch: list[tuple] = []
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quoted(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {quoted(table)} ({names}) VALUES ({marks})"  # noqa: S608
+        batch: list[Sequence[Any]] = []
         for row in rows:
-            batch.append(tuple(default if i is None else row[i] for i, default in getters))
+            batch.append(row)
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 count += len(batch)
@@ -230,6 +232,93 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[tuple]) -> int:
+    """INSERT rows (tuples in the order of `names`, attnames); returns the count.
+
+    bulk_create would build and prepare a model instance per row; these rows are already
+    clean. Fields not named get their default (timestamps: now); the primary key comes
+    from the database unless `names` holds it (see `reserve_ids`).
+    """
+    position = {name: i for i, name in enumerate(names)}
+    fields = _fields(model, names)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    getters = [(position.get(f.attname), _default(f, now)) for f in fields]
+    return copy_rows(
+        model._meta.db_table,
+        [str(f.column) for f in fields],
+        ([default if i is None else row[i] for i, default in getters] for row in rows),
+    )
+
+
+class Spool:
+    """A temporary table that holds checked rows between the reading pass and the write.
+
+    An import reads and checks the whole file before it writes anything (all or nothing);
+    keeping every checked row in memory until then would grow with the file. The rows go
+    here instead, a batch at a time, and the write moves them with INSERT … SELECT. The
+    table lives in the connection's session (not in a transaction: a web upload commits
+    its progress meanwhile) until `drop`.
+    """
+
+    def __init__(self, name: str, columns: Sequence[tuple[str, str]]):
+        self.name = name
+        self.columns = [c for c, _type in columns]
+        quoted = connection.ops.quote_name
+        spec = ", ".join(f"{quoted(c)} {t}" for c, t in columns)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {quoted(name)}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {quoted(name)} ({spec})")
+        self.rows = 0
+
+    @classmethod
+    def of(cls, name: str, model: type[models.Model], names: Sequence[str], extra=()) -> "Spool":
+        """A spool whose columns are the model's fields `names` (attnames) and `extra`
+        (name, SQL type) pairs."""
+        types = [(n, str(model._meta.get_field(n).db_type(connection))) for n in names]
+        return cls(name, [*types, *extra])
+
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        self.rows += copy_rows(self.name, self.columns, rows)
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(self.name)}")
+
+
+def insert_select(
+    model: type[models.Model],
+    given: dict[str, str],
+    source: str,
+    *,
+    fixed: dict[str, Any] | None = None,
+) -> int:
+    """INSERT INTO the model's table the rows of a SELECT and return their count.
+
+    `given` maps attnames to SQL expressions over `source` (the FROM clause onwards, the
+    caller's own SQL, no parameters), `fixed` attnames to one value for every row; every
+    other field gets its default, as in `insert_rows`.
+    """
+    fixed = fixed or {}
+    fields = _fields(model, [*given, *fixed])
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    quoted = connection.ops.quote_name
+    columns, exprs, values = [], [], []
+    for f in fields:
+        columns.append(quoted(str(f.column)))
+        if f.attname in given:
+            exprs.append(given[f.attname])
+            continue
+        exprs.append("%s")
+        values.append(fixed[f.attname] if f.attname in fixed else _default(f, now))
+    sql = (
+        f"INSERT INTO {quoted(model._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(exprs)} {source}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return max(cursor.rowcount, 0)
 
 
 @contextmanager

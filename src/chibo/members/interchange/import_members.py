@@ -12,6 +12,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from chibo.core.errors import RuleViolation
 from chibo.orgs.kinds import can_hold_members
 
+from .. import stats
 from ..models import EventKind, Member, MemberEvent
 from ..rules import MemberState, apply_event, replay
 from . import columns as col
@@ -28,13 +30,15 @@ from .base import (
     ImportReport,
     Rejected,
     RowError,
+    Spool,
     UnitRef,
     Units,
     chunks,
-    insert_rows,
+    insert_select,
     records,
-    reserve_ids,
 )
+
+READ_BATCH = 5000  # rows checked together: one lookup of the recorded members per batch
 
 
 @dataclass(slots=True, eq=False)
@@ -93,19 +97,25 @@ class MemberImport:
         self.report = report
         self.units = Units()
         self.name_keys = people.NameKeys()
-        self.new: list[MemberRow] = []
+        self.new: Spool | None = None  # the new members, checked (see `_spool`)
+        self.cells: set[int] = set()  # the units of the new members
         self.updates: list[tuple[MemberRow, int, int, dict[str, Any]]] = []  # row, pk, version
-        self.touched: list[str] = []
+        self.touched: list[str] = []  # the first and last path written (for the audit row)
         self.readers: list[tuple[str, Any]] = []
-        self.stat_changes: list[tuple[list[Any], list[Any]]] = []  # (before, after) histories
+        self.stat_changes: list[tuple[list[Any], list[Any]]] = []  # new members: stats_apply_sql
 
     def error(self, line: int, column: str | None, message: str) -> None:
         self.report.errors.append(RowError(line, column, message))
 
     def read(self, table: Any, columns: list[str | None]) -> None:
+        """Parse and check every row, a batch at a time; the new members go to the spool.
+
+        Only what finds a repeat inside the file is kept for the whole file (a line per
+        member id and per national ID); the rows themselves leave memory with their batch.
+        """
         present = [k for k in people.PERSONAL if k in columns]
         self.readers = [*READERS, *((k, people.PERSONAL_READERS[k]) for k in present)]
-        rows: list[MemberRow] = []
+        batch: list[MemberRow] = []
         lines: dict[str, int] = {}
         national_ids: dict[str, int] = {}
         for line, rec in records(table, columns, self.ctx, self.report):
@@ -132,9 +142,18 @@ class MemberImport:
                     )
                     continue
                 national_ids[nid] = line
-            rows.append(row)
+            batch.append(row)
+            if len(batch) >= READ_BATCH:
+                self._check(batch, present)
+                batch = []
+        self._check(batch, present)
+
+    def _check(self, rows: list[MemberRow], present: list[str]) -> None:
         existing = self._existing([r.code for r in rows])
-        holders = self._national_id_holders(list(national_ids))
+        holders = self._national_id_holders(
+            [r.personal["national_id"] for r in rows if r.personal.get("national_id")]
+        )
+        fresh: list[MemberRow] = []
         for row in rows:
             nid = row.personal.get("national_id")
             if nid and holders.get(nid, row.code) != row.code:
@@ -144,9 +163,12 @@ class MemberImport:
                 continue
             found = existing.get(row.code)
             if found is None:
-                self._check_new(row)
+                if self._check_new(row):
+                    fresh.append(row)
             else:
                 self._compare(row, found, present)
+        if fresh and not self.report.errors:  # after an error nothing will be written
+            self._spool(fresh)
 
     def _parse(self, line: int, rec: dict[str, Any], present: list[str]) -> MemberRow | None:
         errors = self.report.errors
@@ -200,23 +222,56 @@ class MemberImport:
             out.update((nid, code) for nid, code in rows if nid)
         return out
 
-    def _check_new(self, row: MemberRow) -> None:
+    def _check_new(self, row: MemberRow) -> bool:
         state = MemberState()
+        for column, kind, day in self._steps(row):
+            try:
+                state = apply_event(state, Opening(kind, day, row.org), birth_date=row.birth_date)
+            except RuleViolation as exc:
+                self.error(row.line, column, str(exc.message))
+                return False
+        row.state = state
+        return True
+
+    @staticmethod
+    def _steps(row: MemberRow) -> list[tuple[str, str, dt.date]]:
+        """The opening events of a new member: (column, kind, day)."""
         steps = [("admitted_on", EventKind.ADMITTED, row.admitted_on)]
         if row.recognized_on:
             steps.append(("recognized_on", EventKind.RECOGNIZED, row.recognized_on))
-        history = []
-        for column, kind, day in steps:
-            event = Opening(kind, day, row.org)
-            try:
-                state = apply_event(state, event, birth_date=row.birth_date)
-            except RuleViolation as exc:
-                self.error(row.line, column, str(exc.message))
-                return
-            history.append(event)
-        row.state = state
-        self.new.append(row)
-        self.stat_changes.append(([], history))
+        return steps
+
+    def _spool(self, rows: list[MemberRow]) -> None:
+        """Keep checked new members in a temporary table until the write."""
+        if self.new is None:
+            names = [n for n in people.MEMBER_NAMES if n != "id"]
+            self.new = Spool.of("chibo_import_members", Member, names, [("line", "integer")])
+        name_keys = self.name_keys
+        self.new.add(
+            (
+                *people.member_row(
+                    pk=0,
+                    code=row.code,
+                    name=row.name,
+                    keys=name_keys(*row.name),
+                    birth_date=row.birth_date,
+                    gender=row.gender,
+                    personal=row.personal,
+                    state=row.state,  # type: ignore[arg-type]
+                )[1:],
+                row.line,
+            )
+            for row in rows
+        )
+        self.cells.update(row.org.pk for row in rows)
+        self._touch(min(row.org.path for row in rows), max(row.org.path for row in rows))
+
+    def _touch(self, *paths: str) -> None:
+        self.touched = [min(self.touched + list(paths)), max(self.touched + list(paths))]
+
+    def close(self) -> None:
+        if self.new is not None:
+            self.new.drop()
 
     def _compare(self, row: MemberRow, found: tuple, present: list[str]) -> None:
         recorded = dict(zip(EXISTING_FIELDS, found, strict=True))
@@ -273,52 +328,60 @@ class MemberImport:
 
     def write(self) -> None:
         self._lock_updated()
-        actor_id = getattr(self.ctx.actor, "pk", None)
-        name_keys = self.name_keys
-        ids = reserve_ids(Member, len(self.new))
-        insert_rows(
-            Member,
-            people.MEMBER_NAMES,
-            (
-                people.member_row(
-                    pk=pk,
-                    code=row.code,
-                    name=row.name,
-                    keys=name_keys(*row.name),
-                    birth_date=row.birth_date,
-                    gender=row.gender,
-                    personal=row.personal,
-                    state=row.state,  # type: ignore[arg-type]
-                )
-                for pk, row in zip(ids, self.new, strict=True)
-            ),
-        )
-
-        def events():  # type: ignore[no-untyped-def]
-            for pk, row in zip(ids, self.new, strict=True):
-                yield (pk, EventKind.ADMITTED, row.admitted_on, row.org.pk, None, "", "", actor_id)
-                if row.recognized_on:
-                    yield (
-                        pk,
-                        EventKind.RECOGNIZED,
-                        row.recognized_on,
-                        row.org.pk,
-                        None,
-                        "",
-                        "",
-                        actor_id,
-                    )
-
-        insert_rows(MemberEvent, people.EVENT_NAMES, events())
-        self.touched += [row.org.path for row in self.new]
+        created = self._write_new()
         now = timezone.now()
+        name_keys = self.name_keys
         for row, pk, _version, changes in self.updates:
             if any(k in changes for k in people.NAME_FIELDS):
                 changes["sort_key"], changes["search_name"] = name_keys(*row.name)
             Member.objects.filter(pk=pk).update(**changes, version=F("version") + 1, updated_at=now)
-            self.touched.append(row.org.path)
-        self.report.created = len(self.new)
+            self._touch(row.org.path)
+        self.report.created = created
         self.report.updated = len(self.updates)
+
+    def _write_new(self) -> int:
+        """Move the spooled members into the member table, add their opening events, and
+        bring the report figures in step: three statements, whatever the size of the file."""
+        if self.new is None or not self.new.rows:
+            return 0
+        spool = connection.ops.quote_name(self.new.name)
+        names = [n for n in people.MEMBER_NAMES if n != "id"]
+        created = insert_select(
+            Member, {n: f"s.{n}" for n in names}, f"FROM {spool} s ORDER BY s.line"
+        )
+        actor_id = getattr(self.ctx.actor, "pk", None)
+        members = connection.ops.quote_name(Member._meta.db_table)
+        # each kind of opening event in its own SELECT: (kind, the spool's date column, filter)
+        parts = [
+            (EventKind.ADMITTED, "admitted_on", ""),
+            (EventKind.RECOGNIZED, "recognized_on", "WHERE s.recognized_on IS NOT NULL"),
+        ]
+        for kind, day, where in parts:
+            insert_select(
+                MemberEvent,
+                {"member_id": "m.id", "date": f"s.{day}", "org_id": "s.org_id"},
+                f"FROM {spool} s JOIN {members} m ON m.member_code = s.member_code {where} "
+                "ORDER BY s.line",
+                fixed={"kind": kind, "created_by_id": actor_id},
+            )
+        self._stats(spool)
+        return created
+
+    def _stats(self, spool: str) -> None:
+        """The new members' facts, by the shape of their history (with or without a
+        recognition), counted in SQL (`stats.stats_apply_sql`)."""
+        selects, params = [], []
+        for recognized in (False, True):
+            kinds = [EventKind.ADMITTED, *([EventKind.RECOGNIZED] if recognized else [])]
+            days = ["s.admitted_on", "s.recognized_on"]
+            test = "IS NOT NULL" if recognized else "IS NULL"
+            for step, metric, value in stats.history_shape(kinds):
+                selects.append(
+                    f"SELECT s.org_id AS org_id, {days[step]} AS day, %s AS metric, "  # noqa: S608
+                    f"%s AS value FROM {spool} s WHERE s.recognized_on {test}"
+                )
+                params += [metric, value]
+        stats.stats_apply_sql(" UNION ALL ".join(selects), params, self.cells)
 
     def _lock_updated(self) -> None:
         """Refuse the import if a member it updates was changed since the file was read."""

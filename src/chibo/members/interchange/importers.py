@@ -57,11 +57,20 @@ def import_file(
     """
     if kind not in IMPORT_KINDS:
         raise ValueError(f"unknown kind {kind!r}")
-    with no_cyclic_gc():
-        return _import(kind, source, name, ctx, job, dry_run)
+    report = ImportReport(kind=kind, members_created=0 if kind == "events" else None)
+    importer = IMPORTS[kind](ctx, report)
+    try:
+        with no_cyclic_gc():
+            return _import(importer, report, kind, source, name, ctx, job, dry_run)
+    finally:
+        close = getattr(importer, "close", None)  # an importer that spools drops its tables
+        if close is not None:
+            close()
 
 
 def _import(
+    importer: Any,
+    report: ImportReport,
     kind: str,
     source: IO[bytes],
     name: str,
@@ -69,8 +78,6 @@ def _import(
     job: ImportJob | None,
     dry_run: bool,
 ) -> ImportReport:
-    report = ImportReport(kind=kind, members_created=0 if kind == "events" else None)
-    importer = IMPORTS[kind](ctx, report)
     try:
         digest = file_digest(source)
         with open_table(source, fmt=file_format(name), kind=kind) as table:
