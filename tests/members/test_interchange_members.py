@@ -293,3 +293,68 @@ def test_a_dry_run_writes_nothing(world, tmp_path):
             kind="members", source=source, name="r.csv", ctx=ImportContext(), dry_run=True
         )
     assert report.errors == [] and counts() == before
+
+
+# --- reading in batches, spooled until the write ------------------------------------------
+
+
+@pytest.fixture
+def batches_of_two(monkeypatch):
+    """Two rows a batch, so that small files cross batches (the real size is 5,000)."""
+    from chibo.members.interchange import import_members
+
+    monkeypatch.setattr(import_members, "READ_BATCH", 2)
+
+
+def test_a_repeat_in_a_later_batch_is_found_and_nothing_is_written(world, tmp_path, batches_of_two):
+    repeat = ["M-100", "Lê Văn Tư", "1980-01-01", "male", "", "C2", "2010-01-01", "", "", ""]
+    same_id = ["M-103", "Lê Văn Năm", "1980-01-01", "male", "079190000001", "C2", "2010-01-01",
+               "", "", ""]  # fmt: skip
+    before = counts()
+    report = run(write_csv(tmp_path / "r.csv", [HEADER, *GOOD, repeat, same_id]))
+    assert errors(report) == {(5, "member_id"), (6, "national_id")}
+    assert "line 2" in report.errors[0].message
+    assert counts() == before
+
+
+def test_new_and_recorded_members_across_batches(world, tmp_path, batches_of_two):
+    duc = world.members["duc"]
+    duc.refresh_from_db()
+    renamed = ["M-DUC", "Nguyễn Văn Đức Anh", "1985-03-04", "male", "012345678901", "C1",
+               "2012-05-01", "2013-05-02", "teacher", "0987654321"]  # fmt: skip
+    report = run(write_csv(tmp_path / "r.csv", [HEADER, GOOD[0], renamed, *GOOD[1:]]))
+    assert report.errors == []
+    assert (report.created, report.updated, report.unchanged) == (3, 1, 0)
+    fresh = Member.objects.get(pk=duc.pk)
+    assert (fresh.given_name, fresh.phone, fresh.version) == ("Anh", "0987654321", duc.version + 1)
+    assert fresh.sort_key == sort_key("Anh", "Nguyễn", "Văn Đức")
+    assert fresh.search_name == search_key("Nguyễn Văn Đức Anh")
+    for member in Member.objects.filter(member_code__in=["M-100", "M-101", "M-102"]):
+        assert_cache_is_the_replay(member)
+    from chibo.members import stats
+
+    assert stats.stats_verify() == []
+
+
+def test_a_member_changed_meanwhile_is_not_overwritten(world, tmp_path, monkeypatch):
+    """Rows are checked before the transaction; a member changed in between refuses the import."""
+    from django.db.models import F
+
+    from chibo.members.interchange import import_members
+
+    duc = world.members["duc"]
+    read = import_members.MemberImport.read
+
+    def read_then_someone_else_writes(self, table, columns):  # type: ignore[no-untyped-def]
+        read(self, table, columns)
+        Member.objects.filter(pk=duc.pk).update(version=F("version") + 1)
+
+    monkeypatch.setattr(import_members.MemberImport, "read", read_then_someone_else_writes)
+    row = ["M-DUC", "Nguyễn Văn Đức", "1985-03-04", "male", "012345678901", "C1",
+           "2012-05-01", "2013-05-02", "teacher", "0987654321"]  # fmt: skip
+    before = counts()
+    report = run(write_csv(tmp_path / "r.csv", [HEADER, *GOOD, row]))
+    assert errors(report) == {(5, "member_id")}
+    assert "meanwhile" in report.errors[0].message
+    assert counts() == before
+    assert Member.objects.get(pk=duc.pk).phone != "0987654321"

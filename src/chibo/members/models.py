@@ -49,7 +49,9 @@ class Member(models.Model):
     """A party member. Status, unit and key dates are derived from the events and cached
     here in the same transaction (see `services.events.member_rederive`)."""
 
-    member_code = models.CharField(_("member id"), max_length=32, unique=True)
+    # member_code, national_id and card_number are unique by constraints in Meta (a field's
+    # unique=True would add a second, LIKE-pattern index on PostgreSQL that no query uses).
+    member_code = models.CharField(_("member id"), max_length=32)
     family_name = models.CharField(_("family name"), max_length=64, blank=True)
     middle_name = models.CharField(_("middle name"), max_length=64, blank=True)
     given_name = models.CharField(_("given name"), max_length=64)
@@ -60,8 +62,9 @@ class Member(models.Model):
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=64, blank=True, default="Kinh")
     religion = models.CharField(_("religion"), max_length=64, blank=True)
-    national_id = models.CharField(
-        _("national ID"), max_length=12, null=True, blank=True, unique=True
+    # NULL, not "": unique among the members who have one (constraint in Meta)
+    national_id = models.CharField(  # noqa: DJ001
+        _("national ID"), max_length=12, null=True, blank=True
     )
     hometown = models.CharField(_("hometown"), max_length=255, blank=True)
     education = models.CharField(_("education"), max_length=64, blank=True)
@@ -70,8 +73,8 @@ class Member(models.Model):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    card_number = models.CharField(
-        _("party card number"), max_length=9, null=True, blank=True, unique=True
+    card_number = models.CharField(  # noqa: DJ001 (as national_id)
+        _("party card number"), max_length=9, null=True, blank=True
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -132,6 +135,10 @@ class Member(models.Model):
                 condition=models.Q(temp_org__isnull=False),
                 name="members_member_temp_org",
             ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=[name], name=f"members_member_{name}_unique")
+            for name in ("member_code", "national_id", "card_number")
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,7 +37,10 @@ from .base import (
     records,
 )
 
+# The columns an update of a recorded member writes (with the personal columns of the file).
+UPDATED = (*people.NAME_FIELDS, "sort_key", "search_name", "birth_date", "gender")
 READ_BATCH = 5000  # rows checked together: one lookup of the recorded members per batch
+WRITE_WORK_MEM = "128MB"  # PostgreSQL's memory per sort or sum while the spool is written
 
 
 @dataclass(slots=True, eq=False)
@@ -80,6 +82,8 @@ EXISTING_FIELDS = (
     "pk",
     "version",
     "org_id",
+    "sort_key",
+    "search_name",
     "admitted_on",
     "recognized_on",
     *people.NAME_FIELDS,
@@ -99,7 +103,9 @@ class MemberImport:
         self.name_keys = people.NameKeys()
         self.new: Spool | None = None  # the new members, checked (see `_spool`)
         self.cells: set[int] = set()  # the units of the new members
-        self.updates: list[tuple[MemberRow, int, int, dict[str, Any]]] = []  # row, pk, version
+        self.changed: Spool | None = None  # the recorded members to update (see `_spool_changed`)
+        self.pending: list[tuple[Any, ...]] = []  # the current batch's updates
+        self.present: list[str] = []  # the personal columns of the file
         self.touched: list[str] = []  # the first and last path written (for the audit row)
         self.readers: list[tuple[str, Any]] = []
         self.stat_changes: list[tuple[list[Any], list[Any]]] = []  # new members: stats_apply_sql
@@ -113,7 +119,7 @@ class MemberImport:
         Only what finds a repeat inside the file is kept for the whole file (a line per
         member id and per national ID); the rows themselves leave memory with their batch.
         """
-        present = [k for k in people.PERSONAL if k in columns]
+        present = self.present = [k for k in people.PERSONAL if k in columns]
         self.readers = [*READERS, *((k, people.PERSONAL_READERS[k]) for k in present)]
         batch: list[MemberRow] = []
         lines: dict[str, int] = {}
@@ -167,8 +173,11 @@ class MemberImport:
                     fresh.append(row)
             else:
                 self._compare(row, found, present)
-        if fresh and not self.report.errors:  # after an error nothing will be written
-            self._spool(fresh)
+        if not self.report.errors:  # after an error nothing will be written
+            if fresh:
+                self._spool(fresh)
+            self._spool_changed()
+        self.pending = []
 
     def _parse(self, line: int, rec: dict[str, Any], present: list[str]) -> MemberRow | None:
         errors = self.report.errors
@@ -269,9 +278,33 @@ class MemberImport:
     def _touch(self, *paths: str) -> None:
         self.touched = [min(self.touched + list(paths)), max(self.touched + list(paths))]
 
+    def _changed_columns(self) -> list[str]:
+        return [*UPDATED, *self.present]
+
+    def _spool_changed(self) -> None:
+        """Keep the batch's updates (every updated column's new value) in a temporary table."""
+        if not self.pending:
+            return
+        if self.changed is None:
+            keys = [("pk", "bigint"), ("version", "integer"), ("line", "integer")]
+            self.changed = Spool(
+                "chibo_import_changed",
+                [
+                    *keys,
+                    *(
+                        (n, str(Member._meta.get_field(n).db_type(connection)))
+                        for n in self._changed_columns()
+                    ),
+                ],
+            )
+        self.changed.add(values for values, _path in self.pending)
+        paths = [path for _values, path in self.pending]
+        self._touch(min(paths), max(paths))
+
     def close(self) -> None:
-        if self.new is not None:
-            self.new.drop()
+        for spool in (self.new, self.changed):
+            if spool is not None:
+                spool.drop()
 
     def _compare(self, row: MemberRow, found: tuple, present: list[str]) -> None:
         recorded = dict(zip(EXISTING_FIELDS, found, strict=True))
@@ -309,6 +342,7 @@ class MemberImport:
         held = " ".join(p for p in (recorded[k] for k in people.NAME_FIELDS) if p)
         if " ".join(p for p in row.name if p) != held:
             changes |= dict(zip(people.NAME_FIELDS, row.name, strict=True))
+            changes["sort_key"], changes["search_name"] = self.name_keys(*row.name)
         if not changes:
             self.report.unchanged += 1
             return
@@ -324,26 +358,42 @@ class MemberImport:
             except RuleViolation as exc:
                 self.error(row.line, "birth_date", str(exc.message))
                 return
-        self.updates.append((row, recorded["pk"], recorded["version"], changes))
+        values = [changes.get(k, recorded[k]) for k in self._changed_columns()]
+        self.pending.append(((recorded["pk"], recorded["version"], row.line, *values), unit.path))
 
     def write(self) -> None:
         self._lock_updated()
         created = self._write_new()
-        now = timezone.now()
-        name_keys = self.name_keys
-        for row, pk, _version, changes in self.updates:
-            if any(k in changes for k in people.NAME_FIELDS):
-                changes["sort_key"], changes["search_name"] = name_keys(*row.name)
-            Member.objects.filter(pk=pk).update(**changes, version=F("version") + 1, updated_at=now)
-            self._touch(row.org.path)
         self.report.created = created
-        self.report.updated = len(self.updates)
+        self.report.updated = self._write_changed()
+
+    def _write_changed(self) -> int:
+        """Update the recorded members from the spool: one statement (the columns of the
+        file; the version counts up, as every service's write does)."""
+        if self.changed is None or not self.changed.rows:
+            return 0
+        quote = connection.ops.quote_name
+        spool = quote(self.changed.name)
+        members = quote(Member._meta.db_table)
+        sets = ", ".join(f"{quote(n)} = u.{quote(n)}" for n in self._changed_columns())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {members} SET {sets}, "  # noqa: S608
+                f"version = {members}.version + 1, updated_at = %s FROM {spool} u "
+                f"WHERE {members}.id = u.pk",
+                [connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            return max(cursor.rowcount, 0)
 
     def _write_new(self) -> int:
         """Move the spooled members into the member table, add their opening events, and
         bring the report figures in step: three statements, whatever the size of the file."""
         if self.new is None or not self.new.rows:
             return 0
+        if connection.vendor == "postgresql":
+            # the sorts and sums of these statements fit in memory (for this transaction only)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{WRITE_WORK_MEM}'")
         spool = connection.ops.quote_name(self.new.name)
         names = [n for n in people.MEMBER_NAMES if n != "id"]
         created = insert_select(
@@ -385,15 +435,18 @@ class MemberImport:
 
     def _lock_updated(self) -> None:
         """Refuse the import if a member it updates was changed since the file was read."""
-        versions = {pk: (row, version) for row, pk, version, _c in self.updates}
-        stale = []
-        for part in chunks(list(versions)):
-            for pk, version in (
-                Member.objects.select_for_update().filter(pk__in=part).values_list("pk", "version")
-            ):
-                row, expected = versions[pk]
-                if version != expected:
-                    stale.append(row.line)
+        if self.changed is None or not self.changed.rows:
+            return
+        quote = connection.ops.quote_name
+        members, spool = quote(Member._meta.db_table), quote(self.changed.name)
+        join = f"FROM {members} m JOIN {spool} u ON m.id = u.pk"
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # SQLite has one writer at a time
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT 1 {join} ORDER BY m.id FOR UPDATE OF m) x"  # noqa: S608
+                )
+            cursor.execute(f"SELECT u.line {join} WHERE m.version <> u.version ORDER BY u.line")
+            stale = [line for (line,) in cursor.fetchall()]
         if stale:
             raise Rejected(
                 [
@@ -402,7 +455,7 @@ class MemberImport:
                         "member_id",
                         _("The member was changed by someone else meanwhile; import again."),
                     )
-                    for line in sorted(stale)
+                    for line in stale
                 ]
             )
 
