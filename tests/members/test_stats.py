@@ -353,3 +353,35 @@ def test_a_rebuild_gives_back_the_unit_counts(world):
     )
     assert again == kept
     assert stats_verify() == []
+
+
+def test_a_row_added_by_another_writer_meanwhile_is_added_to_not_lost(world):
+    """`_merge_spooled` writes the rows it found missing with a plain INSERT; when another
+    writer has added one since, it adds them again with ON CONFLICT."""
+    from django.db import connection
+
+    from chibo.members.stats import _merge_spooled
+    from chibo.members.stats_models import OrgPeriodStat
+
+    org = world.org("C1")
+    day = dt.date(2020, 2, 3)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS chibo_test_delta")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE chibo_test_delta "
+            "(org_id bigint, metric varchar(32), day date, value integer, fresh boolean)"
+        )
+        # summed when the row was missing (fresh), then someone else adds the row
+        cursor.execute(
+            "INSERT INTO chibo_test_delta VALUES (%s, 'admitted', %s, 2, %s), "
+            "(%s, 'admitted', %s, 5, %s)",
+            [org.pk, day, True, org.pk, dt.date(2020, 2, 4), True],
+        )
+    OrgPeriodStat.objects.create(org=org, metric="admitted", day=day, value=1)
+    _merge_spooled(OrgPeriodStat, ("org_id", "metric", "day"), ("value",), "chibo_test_delta")
+    rows = dict(
+        OrgPeriodStat.objects.filter(org=org, metric="admitted", day__year=2020).values_list(
+            "day", "value"
+        )
+    )
+    assert rows == {day: 3, dt.date(2020, 2, 4): 5}

@@ -160,6 +160,11 @@ def date(value: Any) -> dt.date | None:
     raw = str(value).strip()
     if not raw:
         return None
+    if len(raw) == 10 and raw[4] == "-" and raw[7] == "-":  # most cells: YYYY-MM-DD
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass  # read below, for the right message
     iso = _ISO.match(raw)
     day_first = _DAY_FIRST.match(raw)
     try:
