@@ -4,7 +4,8 @@ Each run starts from an empty database (`chibo_bench_import` on the server that
 DATABASE_URL names; dropped and created again), migrates it, imports a generated tree of
 one province (`chibo import orgs`), then the generated members file, as the operator would:
 the real `chibo` console script in a child process. Peak RSS is the child's maximum
-resident set size (getrusage). Prints a markdown table.
+resident set size (wait4); the files are written as they are generated, so that the
+measuring process, whose size the kernel counts in its child's peak, stays small. Prints a markdown table.
 
     DATABASE_URL=postgres://chibo@127.0.0.1:54329/chibo .venv/bin/python bench/import_speed.py \
         --rows 500000 --xlsx-rows 100000
@@ -12,6 +13,7 @@ resident set size (getrusage). Prints a markdown table.
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import random
@@ -166,9 +168,10 @@ def measure(
     write_csv(orgs, org_rows)
     run_chibo(db_url, "import", "orgs", str(orgs))
     path = work / f"members.{fmt}"
-    rows = [MEMBER_HEADER, *members(n, cells, seed, days)]
+    # Written as generated: this process must stay small, because a child's peak RSS as the
+    # kernel reports it (wait4) starts from the size of the process that started it.
+    rows = itertools.chain([MEMBER_HEADER], members(n, cells, seed, days))
     (write_csv if fmt == "csv" else write_xlsx)(path, rows)
-    del rows
     first = run_chibo(db_url, "import", "members", str(path))
     again = run_chibo(db_url, "import", "members", str(path))
     return {

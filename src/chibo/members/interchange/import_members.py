@@ -106,6 +106,7 @@ class MemberImport:
         self.changed: Spool | None = None  # the recorded members to update (see `_spool_changed`)
         self.pending: list[tuple[Any, ...]] = []  # the current batch's updates
         self.present: list[str] = []  # the personal columns of the file
+        self.seen: Spool | None = None  # every row's member id and national ID
         self.touched: list[str] = []  # the first and last path written (for the audit row)
         self.readers: list[tuple[str, Any]] = []
         self.stat_changes: list[tuple[list[Any], list[Any]]] = []  # new members: stats_apply_sql
@@ -116,45 +117,67 @@ class MemberImport:
     def read(self, table: Any, columns: list[str | None]) -> None:
         """Parse and check every row, a batch at a time; the new members go to the spool.
 
-        Only what finds a repeat inside the file is kept for the whole file (a line per
-        member id and per national ID); the rows themselves leave memory with their batch.
+        Nothing grows with the file: the rows leave memory with their batch, and the
+        member ids and national IDs go to a temporary table too, where the repeats inside
+        the file are looked for once every row is read (`_repeats`).
         """
         present = self.present = [k for k in people.PERSONAL if k in columns]
         self.readers = [*READERS, *((k, people.PERSONAL_READERS[k]) for k in present)]
+        self.seen = Spool(
+            "chibo_import_seen",
+            [("code", "varchar(32)"), ("national_id", "varchar(12)"), ("line", "integer")],
+        )
         batch: list[MemberRow] = []
-        lines: dict[str, int] = {}
-        national_ids: dict[str, int] = {}
         for line, rec in records(table, columns, self.ctx, self.report):
             row = self._parse(line, rec, present)
             if row is None:
                 continue
-            if row.code in lines:
-                self.error(
-                    line,
-                    "member_id",
-                    _("The member id %(id)s is also on line %(line)d.")
-                    % {"id": row.code, "line": lines[row.code]},
-                )
-                continue
-            lines[row.code] = line
-            nid = row.personal.get("national_id")
-            if nid:
-                if nid in national_ids:
-                    self.error(
-                        line,
-                        "national_id",
-                        _("The national ID is also on line %(line)d.")
-                        % {"line": national_ids[nid]},
-                    )
-                    continue
-                national_ids[nid] = line
             batch.append(row)
             if len(batch) >= READ_BATCH:
                 self._check(batch, present)
                 batch = []
         self._check(batch, present)
+        self._repeats()
+
+    def _repeats(self) -> None:
+        """A member id, or a national ID, that an earlier line of the file holds too."""
+        seen = connection.ops.quote_name(self.seen.name)
+        # every line after the first of a member id; then the same for the national IDs
+        # of the other lines
+        by_code = (
+            f"SELECT s.line, s.code, f.first FROM {seen} s JOIN (SELECT code, MIN(line) AS "  # noqa: S608
+            f"first FROM {seen} GROUP BY code HAVING COUNT(*) > 1) f ON f.code = s.code "
+            "WHERE s.line > f.first"
+        )
+        kept = (
+            f"SELECT national_id, line FROM {seen} WHERE national_id IS NOT NULL "  # noqa: S608
+            f"AND line NOT IN (SELECT line FROM ({by_code}) d)"
+        )
+        by_national_id = (
+            f"SELECT k.line, f.first FROM ({kept}) k JOIN (SELECT national_id, MIN(line) "  # noqa: S608
+            f"AS first FROM ({kept}) a GROUP BY national_id HAVING COUNT(*) > 1) f "
+            "ON f.national_id = k.national_id WHERE k.line > f.first"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(by_code)
+            for line, code, first in cursor.fetchall():
+                self.error(
+                    line,
+                    "member_id",
+                    _("The member id %(id)s is also on line %(line)d.")
+                    % {"id": code, "line": first},
+                )
+            cursor.execute(by_national_id)
+            for line, first in cursor.fetchall():
+                self.error(
+                    line,
+                    "national_id",
+                    _("The national ID is also on line %(line)d.") % {"line": first},
+                )
 
     def _check(self, rows: list[MemberRow], present: list[str]) -> None:
+        assert self.seen is not None
+        self.seen.add((r.code, r.personal.get("national_id") or None, r.line) for r in rows)
         existing = self._existing([r.code for r in rows])
         holders = self._national_id_holders(
             [r.personal["national_id"] for r in rows if r.personal.get("national_id")]
@@ -302,7 +325,7 @@ class MemberImport:
         self._touch(min(paths), max(paths))
 
     def close(self) -> None:
-        for spool in (self.new, self.changed):
+        for spool in (self.seen, self.new, self.changed):
             if spool is not None:
                 spool.drop()
 

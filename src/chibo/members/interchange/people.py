@@ -59,6 +59,8 @@ EVENT_NAMES = (
 class NameKeys:
     """sort_key and search_name per distinct name (many people share one)."""
 
+    LIMIT = 100_000  # names kept at most: the cache must not grow with a big file
+
     def __init__(self) -> None:
         self.cache: dict[tuple[str, str, str], tuple[str, str]] = {}
 
@@ -66,6 +68,8 @@ class NameKeys:
         name = (family, middle, given)
         keys = self.cache.get(name)
         if keys is None:
+            if len(self.cache) >= self.LIMIT:
+                self.cache.clear()
             full = " ".join(p for p in name if p)
             keys = self.cache[name] = (sort_key(given, family, middle), search_key(full))
         return keys
