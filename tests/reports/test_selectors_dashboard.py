@@ -30,9 +30,7 @@ def moves(world: World) -> World:
     return world
 
 
-def test_members_by_month_counts_the_stock_at_each_month_end(
-    moves, django_assert_max_num_queries
-):
+def test_members_by_month_counts_the_stock_at_each_month_end(moves, django_assert_max_num_queries):
     g1 = moves.org("G1")
     # the stock on the eve of the window (a balance, that year's daily rows), then the window
     with django_assert_max_num_queries(3):

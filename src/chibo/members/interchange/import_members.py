@@ -141,6 +141,7 @@ class MemberImport:
 
     def _repeats(self) -> None:
         """A member id, or a national ID, that an earlier line of the file holds too."""
+        assert self.seen is not None
         seen = connection.ops.quote_name(self.seen.name)
         # every line after the first of a member id; then the same for the national IDs
         # of the other lines
@@ -268,7 +269,9 @@ class MemberImport:
     @staticmethod
     def _steps(row: MemberRow) -> list[tuple[str, str, dt.date]]:
         """The opening events of a new member: (column, kind, day)."""
-        steps = [("admitted_on", EventKind.ADMITTED, row.admitted_on)]
+        steps: list[tuple[str, str, dt.date]] = [
+            ("admitted_on", EventKind.ADMITTED, row.admitted_on)
+        ]
         if row.recognized_on:
             steps.append(("recognized_on", EventKind.RECOGNIZED, row.recognized_on))
         return steps
