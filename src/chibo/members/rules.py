@@ -68,6 +68,17 @@ class EventLike(Protocol):
     def end_date(self) -> dt.date | None: ...
 
 
+@dataclass(slots=True, eq=False)
+class PlainEvent:
+    """An event as the replay reads it, without the ORM (imports, the shapes of histories)."""
+
+    kind: str
+    date: dt.date
+    org: OrgLike
+    temporary: bool = False
+    end_date: dt.date | None = None
+
+
 @dataclass(frozen=True)
 class MemberState:
     status: str | None = None

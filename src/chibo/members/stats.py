@@ -30,7 +30,7 @@ from django.db.models import Q, Sum
 from chibo.orgs.models import STEP_LENGTH, Organization
 
 from .models import EventKind, Status
-from .rules import EventLike, MemberState, apply_event
+from .rules import EventLike, MemberState, PlainEvent, apply_event
 from .stats_models import OrgOpeningBalance, OrgPeriodStat
 
 FLOW_METRICS = (
@@ -222,6 +222,13 @@ def _balances(rows: Mapping[tuple[int, dt.date, str], int]) -> dict[tuple[int, i
     return out
 
 
+def _adding(table: str, keys: Sequence[str], values: Sequence[str]) -> str:
+    """The ON CONFLICT clause that adds the new values to a row already there."""
+    return f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET " + ", ".join(
+        f"{v} = {table}.{v} + excluded.{v}" for v in values
+    )
+
+
 def _merge(
     model: type[models.Model], keys: tuple[str, ...], values: tuple[str, ...], params: list[Any]
 ) -> None:
@@ -236,9 +243,7 @@ def _merge(
         return
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join((*keys, *values))
-    merge = f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET " + ", ".join(
-        f"{v} = {table}.{v} + excluded.{v}" for v in values
-    )
+    merge = _adding(table, keys, values)
     if connection.vendor == "postgresql" and len(params) >= COPY_FROM:
         temp = f"chibo_delta_{model._meta.db_table}"
         fields = [model._meta.get_field(c) for c in (*keys, *values)]
@@ -354,15 +359,6 @@ class _ShapeUnit:
         return True
 
 
-@dataclass(frozen=True)
-class _ShapeEvent:
-    kind: str
-    date: dt.date
-    org: _ShapeUnit
-    temporary: bool = False
-    end_date: dt.date | None = None
-
-
 def history_shape(kinds: Sequence[str]) -> list[tuple[int, str, int]]:
     """The facts of a member whose effective history is one event of each kind, in this
     order, all in one cell: (step, metric, value), the step being the index of the event on
@@ -370,7 +366,7 @@ def history_shape(kinds: Sequence[str]) -> list[tuple[int, str, int]]:
     one shape in SQL (`stats_apply_sql`) counts exactly as the services do."""
     unit = _ShapeUnit()
     start = dt.date(2000, 1, 1)
-    events = [_ShapeEvent(k, start + dt.timedelta(days=400 * i), unit) for i, k in enumerate(kinds)]
+    events = [PlainEvent(k, start + dt.timedelta(days=400 * i), unit) for i, k in enumerate(kinds)]
     step = {e.date: i for i, e in enumerate(events)}
     out = []
     for (day, metric, org_id, other), value in sorted(member_facts(events).items()):
@@ -453,9 +449,7 @@ def _merge_spooled(
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join((*keys, *values))
     order = ", ".join(keys)
-    conflict = f"ON CONFLICT ({order}) DO UPDATE SET " + ", ".join(
-        f"{v} = {table}.{v} + excluded.{v}" for v in values
-    )
+    conflict = _adding(table, keys, values)
     select = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {source}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(f"{select} WHERE NOT fresh ORDER BY {order} {conflict}")

@@ -273,7 +273,13 @@ class Spool:
         self.rows = 0
 
     @classmethod
-    def of(cls, name: str, model: type[models.Model], names: Sequence[str], extra=()) -> "Spool":
+    def of(
+        cls,
+        name: str,
+        model: type[models.Model],
+        names: Sequence[str],
+        extra: Sequence[tuple[str, str]] = (),
+    ) -> "Spool":
         """A spool whose columns are the model's fields `names` (attnames) and `extra`
         (name, SQL type) pairs."""
         types = [(n, str(model._meta.get_field(n).db_type(connection))) for n in names]

@@ -21,7 +21,7 @@ from chibo.orgs.kinds import can_hold_members
 
 from .. import stats
 from ..models import EventKind, Member, MemberEvent
-from ..rules import MemberState, apply_event, replay
+from ..rules import MemberState, PlainEvent, apply_event, replay
 from . import columns as col
 from . import people
 from .base import (
@@ -41,17 +41,6 @@ from .base import (
 UPDATED = (*people.NAME_FIELDS, "sort_key", "search_name", "birth_date", "gender")
 READ_BATCH = 5000  # rows checked together: one lookup of the recorded members per batch
 WRITE_WORK_MEM = "128MB"  # PostgreSQL's memory per sort or sum while the spool is written
-
-
-@dataclass(slots=True, eq=False)
-class Opening:
-    """An opening event as the replay reads it."""
-
-    kind: str
-    date: dt.date
-    org: UnitRef
-    temporary: bool = False
-    end_date: dt.date | None = None
 
 
 @dataclass(slots=True)
@@ -259,7 +248,9 @@ class MemberImport:
         state = MemberState()
         for column, kind, day in self._steps(row):
             try:
-                state = apply_event(state, Opening(kind, day, row.org), birth_date=row.birth_date)
+                state = apply_event(
+                    state, PlainEvent(kind, day, row.org), birth_date=row.birth_date
+                )
             except RuleViolation as exc:
                 self.error(row.line, column, str(exc.message))
                 return False
@@ -312,16 +303,11 @@ class MemberImport:
         if not self.pending:
             return
         if self.changed is None:
-            keys = [("pk", "bigint"), ("version", "integer"), ("line", "integer")]
-            self.changed = Spool(
+            self.changed = Spool.of(
                 "chibo_import_changed",
-                [
-                    *keys,
-                    *(
-                        (n, str(Member._meta.get_field(n).db_type(connection)))
-                        for n in self._changed_columns()
-                    ),
-                ],
+                Member,
+                self._changed_columns(),
+                [("pk", "bigint"), ("version", "integer"), ("line", "integer")],
             )
         self.changed.add(values for values, _path in self.pending)
         paths = [path for _values, path in self.pending]
@@ -385,7 +371,7 @@ class MemberImport:
                 self.error(row.line, "birth_date", str(exc.message))
                 return
         values = [changes.get(k, recorded[k]) for k in self._changed_columns()]
-        self.pending.append(((recorded["pk"], recorded["version"], row.line, *values), unit.path))
+        self.pending.append(((*values, recorded["pk"], recorded["version"], row.line), unit.path))
 
     def write(self) -> None:
         self._lock_updated()
