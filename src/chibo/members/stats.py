@@ -383,6 +383,8 @@ def stats_apply_sql(facts: str, params: Sequence[Any], org_ids: Iterable[int]) -
     row and their balances are made by the database and added to the tables
     (`_merge_spooled`). For imports of many members: nothing per member is built in Python.
     """
+    from .interchange.base import copy_rows  # the interchange package imports this module
+
     tree = _Tree(org_ids)
     chain = [(org_id, tree.id_of[p]) for org_id in tree.path_of for p in tree.chain(org_id)]
     quote = connection.ops.quote_name
@@ -402,7 +404,7 @@ def stats_apply_sql(facts: str, params: Sequence[Any], org_ids: Iterable[int]) -
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
             cursor.execute(f"CREATE TEMPORARY TABLE {name} ({spec})")
         try:
-            cursor.executemany("INSERT INTO chibo_stat_chain VALUES (%s, %s)", chain)
+            copy_rows("chibo_stat_chain", ("org_id", "anc_id"), chain)
             # the sums per row, each marked whether its row is missing from the table
             cursor.execute(
                 "INSERT INTO chibo_stat_delta (org_id, metric, day, value, fresh) "  # noqa: S608

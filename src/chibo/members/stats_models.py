@@ -15,7 +15,6 @@ verified from the events by `chibo stats rebuild [--verify]`.
 
 from django.db import models
 
-from chibo.core.db import CoveringUniqueConstraint
 from chibo.orgs.models import Organization
 
 
@@ -23,7 +22,12 @@ from chibo.orgs.models import Organization
 # so the database checks no foreign key here: an import of half a million members writes
 # millions of these rows, and checking each one's unit at commit cost a fifth of the import.
 class OrgPeriodStat(models.Model):
-    # The unique index starts with org_id, so the foreign key needs no index of its own.
+    # The key is the row's own (unit, metric, day): no surrogate id, no sequence and no
+    # second index to write for each of the millions of rows. On PostgreSQL the key's
+    # index also carries `value` (INCLUDE, migration 0013), so the report sums are
+    # index-only scans.
+    pk = models.CompositePrimaryKey("org", "metric", "day")
+    # The key starts with org_id, so the foreign key needs no index of its own.
     org = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -34,15 +38,6 @@ class OrgPeriodStat(models.Model):
     day = models.DateField()
     metric = models.CharField(max_length=32)
     value = models.IntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            # INCLUDE value: the report sums are index-only scans on PostgreSQL; a plain
-            # unique constraint on SQLite (models.W040 is silenced in the settings).
-            CoveringUniqueConstraint(
-                fields=["org", "metric", "day"], include=["value"], name="orgperiodstat_unique"
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.org_id} {self.day} {self.metric}={self.value}"

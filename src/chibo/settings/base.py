@@ -108,9 +108,9 @@ USE_TZ = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 FORMAT_MODULE_PATH = ["chibo.formats"]
 
-# The member indexes and OrgPeriodStat's unique constraint carry extra columns (INCLUDE) to
-# speed PostgreSQL; SQLite builds them without those columns by design (the constraint through
-# `chibo.core.db.CoveringUniqueConstraint`), which is what these warnings say on every command.
+# Some indexes carry extra columns (INCLUDE) to speed PostgreSQL; SQLite builds them without
+# those columns by design (a constraint through `chibo.core.db.CoveringUniqueConstraint`),
+# which is what these warnings say on every command.
 SILENCED_SYSTEM_CHECKS = ["models.W039", "models.W040"]
 
 # Documents: attachments are PDF files (checked by their first bytes) up to this size.
