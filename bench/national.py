@@ -155,10 +155,13 @@ class Phases:
 
 
 def saved_definitions(conn: Any, table: str) -> dict[str, list[tuple[str, str]]]:
-    """Unique and foreign-key constraints and plain indexes of a table (not the primary key)."""
+    """Unique and foreign-key constraints and plain indexes of a table; the primary key too
+    where it is the table's own columns (OrgPeriodStat), not an id others refer to."""
     constraints = conn.execute(
         "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC, conname",
+        "WHERE conrelid = %s::regclass AND (contype IN ('u', 'f') OR (contype = 'p' "
+        "AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = conrelid "
+        "AND a.attname = 'id' AND NOT a.attisdropped))) ORDER BY contype DESC, conname",
         [table],
     ).fetchall()
     indexes = conn.execute(
@@ -184,7 +187,7 @@ def drop_definitions(conn: Any, table: str, saved: dict[str, list[tuple[str, str
 def restore_definitions(conn: Any, table: str, saved: dict[str, list[tuple[str, str]]]) -> None:
     for _name, definition in saved["indexes"]:
         conn.execute(definition)
-    # unique before foreign keys (ordered by contype DESC: 'u' then 'f')
+    # unique and primary keys before foreign keys (ordered by contype DESC: 'u', 'p', 'f')
     for name, definition in saved["constraints"]:
         conn.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
