@@ -19,12 +19,13 @@ year Y is also added to the balances of Y+1 … BALANCE_LAST_YEAR, so a stock on
 """
 
 import datetime as dt
+import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, connections, models, transaction
+from django.db import DatabaseError, IntegrityError, connection, connections, models, transaction
 from django.db.models import Q, Sum
 
 from chibo.orgs.models import STEP_LENGTH, Organization
@@ -375,6 +376,62 @@ def history_shape(kinds: Sequence[str]) -> list[tuple[int, str, int]]:
     return out
 
 
+SUM_WORK_MEM = "128MB"  # PostgreSQL's memory for the sums of `SideSums` (its own session)
+
+# The temporary tables of `stats_apply_sql`: the units above each cell, the sums per row,
+# their opening balances (both marked `fresh`: the row is missing from the table).
+SUM_TABLES = {
+    "chibo_stat_chain": "org_id bigint, anc_id bigint",
+    "chibo_stat_delta": "org_id bigint, metric varchar(32), day date, value integer, fresh boolean",
+    "chibo_stat_balance": (
+        "org_id bigint, year smallint, live integer, official integer, "
+        "probationary integer, fresh boolean"
+    ),
+}
+
+
+def _chain(org_ids: Iterable[int]) -> list[tuple[int, int]]:
+    """(unit, a unit above it or itself) for every unit named."""
+    tree = _Tree(org_ids)
+    return [(org_id, tree.id_of[p]) for org_id in tree.path_of for p in tree.chain(org_id)]
+
+
+def _create(cursor: Any, names: Iterable[str]) -> None:
+    for name in names:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} ({SUM_TABLES[name]})")
+
+
+def _sum(
+    cursor: Any,
+    vendor: str,
+    facts: str,
+    params: Sequence[Any],
+    delta: str = "chibo_stat_delta",
+    balance: str = "chibo_stat_balance",
+) -> None:
+    """Fill the tables `delta` and `balance` from the facts and chibo_stat_chain."""
+    stat = OrgPeriodStat._meta.db_table
+    # the sums per row, each marked whether its row is missing from the table
+    cursor.execute(
+        f"INSERT INTO {delta} (org_id, metric, day, value, fresh) "  # noqa: S608
+        "SELECT g.org_id, g.metric, g.day, g.value, NOT EXISTS (SELECT 1 FROM "
+        f"{stat} s WHERE s.org_id = g.org_id AND s.metric = g.metric AND s.day = g.day) "
+        "FROM (SELECT c.anc_id AS org_id, f.metric AS metric, f.day AS day, "
+        f"SUM(f.value) AS value FROM ({facts}) f "
+        "JOIN chibo_stat_chain c ON c.org_id = f.org_id "
+        "GROUP BY c.anc_id, f.metric, f.day HAVING SUM(f.value) <> 0) g",
+        params,
+    )
+    sql, args = balances_sql(vendor, source=delta, into=balance)
+    cursor.execute(sql, args)
+
+
+def _merge_sums(delta: str = "chibo_stat_delta", balance: str = "chibo_stat_balance") -> None:
+    _merge_spooled(OrgPeriodStat, ("org_id", "metric", "day"), ("value",), delta)
+    _merge_spooled(OrgOpeningBalance, ("org_id", "year"), STOCK_METRICS, balance)
+
+
 def stats_apply_sql(facts: str, params: Sequence[Any], org_ids: Iterable[int]) -> None:
     """Add facts that a SELECT gives to the daily rows and the opening balances.
 
@@ -385,50 +442,121 @@ def stats_apply_sql(facts: str, params: Sequence[Any], org_ids: Iterable[int]) -
     """
     from .interchange.base import copy_rows  # the interchange package imports this module
 
-    tree = _Tree(org_ids)
-    chain = [(org_id, tree.id_of[p]) for org_id in tree.path_of for p in tree.chain(org_id)]
-    quote = connection.ops.quote_name
-    stat = quote(OrgPeriodStat._meta.db_table)
+    chain = _chain(org_ids)
     with connection.cursor() as cursor:
-        spooled = {
-            "chibo_stat_chain": "org_id bigint, anc_id bigint",
-            "chibo_stat_delta": (
-                "org_id bigint, metric varchar(32), day date, value integer, fresh boolean"
-            ),
-            "chibo_stat_balance": (
-                "org_id bigint, year smallint, live integer, official integer, "
-                "probationary integer, fresh boolean"
-            ),
-        }
-        for name, spec in spooled.items():
-            cursor.execute(f"DROP TABLE IF EXISTS {name}")
-            cursor.execute(f"CREATE TEMPORARY TABLE {name} ({spec})")
+        _create(cursor, SUM_TABLES)
         try:
             copy_rows("chibo_stat_chain", ("org_id", "anc_id"), chain)
-            # the sums per row, each marked whether its row is missing from the table
-            cursor.execute(
-                "INSERT INTO chibo_stat_delta (org_id, metric, day, value, fresh) "  # noqa: S608
-                "SELECT g.org_id, g.metric, g.day, g.value, NOT EXISTS (SELECT 1 FROM "
-                f"{stat} s WHERE s.org_id = g.org_id AND s.metric = g.metric AND s.day = g.day) "
-                "FROM (SELECT c.anc_id AS org_id, f.metric AS metric, f.day AS day, "
-                f"SUM(f.value) AS value FROM ({facts}) f "
-                "JOIN chibo_stat_chain c ON c.org_id = f.org_id "
-                "GROUP BY c.anc_id, f.metric, f.day HAVING SUM(f.value) <> 0) g",
-                params,
-            )
-            sql, args = balances_sql(
-                connection.vendor, source="chibo_stat_delta", into="chibo_stat_balance"
-            )
-            cursor.execute(sql, args)
+            _sum(cursor, connection.vendor, facts, params)
         except BaseException:
-            _drop(cursor, spooled)
+            _drop(cursor, SUM_TABLES)
             raise
     try:
-        _merge_spooled(OrgPeriodStat, ("org_id", "metric", "day"), ("value",), "chibo_stat_delta")
-        _merge_spooled(OrgOpeningBalance, ("org_id", "year"), STOCK_METRICS, "chibo_stat_balance")
+        _merge_sums()
     finally:
         with connection.cursor() as cursor:
-            _drop(cursor, spooled)
+            _drop(cursor, SUM_TABLES)
+
+
+class SideSums:
+    """`stats_apply_sql` with the sums made in a second session (PostgreSQL), at the same
+    time as the first writes the rows the facts belong to.
+
+    An import of many members spends about as long summing their facts as inserting them
+    and their events, each on one core. Here the facts come to a temporary table of the
+    second session while the file is read (`add`); `start` sums them there, in a thread,
+    into two unlogged tables, while the caller goes on writing in its own transaction;
+    `finish` adds the sums to the summary tables in that transaction (all stays one
+    transaction) and drops the two tables. The sums read only committed rows (whether a
+    row is missing): a row the caller's transaction added meanwhile makes the plain insert
+    fail, and `_merge_spooled` adds it again with ON CONFLICT, so the result is the same.
+    Tables a session left behind when its process died are dropped by the next one.
+    """
+
+    FACTS = "chibo_side_facts"
+
+    def __init__(self, columns: Sequence[tuple[str, str]]):
+        self.columns = [c for c, _type in columns]
+        # a session of its own, set up as Django's (client-side parameters, adapters)
+        self.conn = connection.Database.connect(  # type: ignore[attr-defined]
+            **connection.get_connection_params(), autocommit=True
+        )
+        prefix = f"chibo_side_{self.conn.info.backend_pid}"
+        self.delta, self.balance = f"{prefix}_delta", f"{prefix}_balance"
+        self._drop_orphans()
+        spec = ", ".join(f"{c} {t}" for c, t in columns)
+        self.conn.execute(f"CREATE TEMPORARY TABLE {self.FACTS} ({spec})")
+        self.thread: threading.Thread | None = None
+        self.failure: BaseException | None = None
+
+    def _drop_orphans(self) -> None:
+        rows = self.conn.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = current_schema() AND c.relkind = 'r' "
+            "AND c.relname ~ '^chibo_side_[0-9]+_(delta|balance)$' "
+            "AND split_part(c.relname, '_', 3)::integer NOT IN "
+            "(SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)"
+        ).fetchall()
+        for (name,) in rows:
+            self.conn.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        sql = f"COPY {self.FACTS} ({', '.join(self.columns)}) FROM STDIN"
+        with self.conn.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def start(self, facts: str, params: Sequence[Any], org_ids: Iterable[int]) -> None:
+        """Begin summing `facts` (a SELECT over chibo_side_facts, as for `stats_apply_sql`)."""
+        chain = _chain(org_ids)
+
+        def run() -> None:
+            try:
+                with self.conn.cursor() as cursor:
+                    _create(cursor, ["chibo_stat_chain"])
+                    for name, like in ((self.delta, "delta"), (self.balance, "balance")):
+                        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+                        cursor.execute(
+                            f"CREATE UNLOGGED TABLE {name} ({SUM_TABLES['chibo_stat_' + like]})"
+                        )
+                    with cursor.copy("COPY chibo_stat_chain (org_id, anc_id) FROM STDIN") as copy:
+                        for row in chain:
+                            copy.write_row(row)
+                    cursor.execute(f"SET work_mem = '{SUM_WORK_MEM}'")
+                    _sum(cursor, "postgresql", facts, params, self.delta, self.balance)
+            except BaseException as exc:  # raised again by `finish`
+                self.failure = exc
+
+        self.thread = threading.Thread(target=run, name="chibo-side-sums", daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+
+    def finish(self) -> None:
+        """Wait for the sums and add them to the tables in the caller's transaction."""
+        self.wait()
+        if self.failure is not None:
+            raise self.failure
+        _merge_sums(self.delta, self.balance)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {self.delta}, {self.balance}")
+
+    def close(self) -> None:
+        """End the second session; its unlogged tables go if the caller's did not."""
+        if self.thread is not None:  # the caller failed while the sums ran
+            self.conn.cancel_safe()
+            self.wait()
+        try:
+            if not connection.needs_rollback:
+                with connection.cursor() as cursor:
+                    cursor.execute(f"DROP TABLE IF EXISTS {self.delta}, {self.balance}")
+        except DatabaseError:
+            pass  # a session that can write no more: the next one drops them (_drop_orphans)
+        finally:
+            self.conn.close()
 
 
 def _drop(cursor: Any, names: Iterable[str]) -> None:

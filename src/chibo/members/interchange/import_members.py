@@ -40,6 +40,8 @@ from .base import (
 # The columns an update of a recorded member writes (with the personal columns of the file).
 UPDATED = (*people.NAME_FIELDS, "sort_key", "search_name", "birth_date", "gender")
 READ_BATCH = 5000  # rows checked together: one lookup of the recorded members per batch
+# The columns of the new members that their report figures follow from (`stats.SideSums`)
+SIDE_FACTS = [("org_id", "bigint"), ("admitted_on", "date"), ("recognized_on", "date")]
 WRITE_WORK_MEM = "128MB"  # PostgreSQL's memory per sort or sum while the spool is written
 
 
@@ -99,6 +101,7 @@ class MemberImport:
         self.touched: list[str] = []  # the first and last path written (for the audit row)
         self.readers: list[tuple[str, Any]] = []
         self.stat_changes: list[tuple[list[Any], list[Any]]] = []  # new members: stats_apply_sql
+        self.side: stats.SideSums | None = None  # PostgreSQL: their facts, summed aside
 
     def error(self, line: int, column: str | None, message: str) -> None:
         self.report.errors.append(RowError(line, column, message))
@@ -289,6 +292,14 @@ class MemberImport:
             )
             for row in rows
         )
+        if connection.vendor == "postgresql":
+            if self.side is None:
+                self.side = stats.SideSums(SIDE_FACTS)
+            self.side.add(
+                (state.org_id, state.admitted_on, state.recognized_on)
+                for state in (row.state for row in rows)
+                if state is not None
+            )
         self.cells.update(row.org.pk for row in rows)
         self._touch(min(row.org.path for row in rows), max(row.org.path for row in rows))
 
@@ -314,6 +325,8 @@ class MemberImport:
         self._touch(min(paths), max(paths))
 
     def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
         for spool in (self.seen, self.new, self.changed):
             if spool is not None:
                 spool.drop()
@@ -407,6 +420,8 @@ class MemberImport:
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL work_mem = '{WRITE_WORK_MEM}'")
         spool = connection.ops.quote_name(self.new.name)
+        if self.side is not None:  # the sums, in the other session while the rows go in
+            self.side.start(*self._facts(self.side.FACTS), self.cells)
         names = [n for n in people.MEMBER_NAMES if n != "id"]
         created = insert_select(
             Member, {n: f"s.{n}" for n in names}, f"FROM {spool} s ORDER BY s.line"
@@ -426,13 +441,19 @@ class MemberImport:
                 "ORDER BY s.line",
                 fixed={"kind": kind, "created_by_id": actor_id},
             )
-        self._stats(spool)
+        if self.side is not None:
+            self.side.finish()
+        else:
+            stats.stats_apply_sql(*self._facts(spool), self.cells)
         return created
 
-    def _stats(self, spool: str) -> None:
+    @staticmethod
+    def _facts(spool: str) -> tuple[str, list[Any]]:
         """The new members' facts, by the shape of their history (with or without a
-        recognition), counted in SQL (`stats.stats_apply_sql`)."""
-        selects, params = [], []
+        recognition): a SELECT over the table `spool` (org_id, admitted_on, recognized_on)
+        for `stats.stats_apply_sql`, and its parameters."""
+        selects: list[str] = []
+        params: list[Any] = []
         for recognized in (False, True):
             kinds = [EventKind.ADMITTED, *([EventKind.RECOGNIZED] if recognized else [])]
             days = ["s.admitted_on", "s.recognized_on"]
@@ -443,7 +464,7 @@ class MemberImport:
                     f"%s AS value FROM {spool} s WHERE s.recognized_on {test}"
                 )
                 params += [metric, value]
-        stats.stats_apply_sql(" UNION ALL ".join(selects), params, self.cells)
+        return " UNION ALL ".join(selects), params
 
     def _lock_updated(self) -> None:
         """Refuse the import if a member it updates was changed since the file was read."""
