@@ -19,6 +19,7 @@ year Y is also added to the balances of Y+1 … BALANCE_LAST_YEAR, so a stock on
 """
 
 import datetime as dt
+import secrets
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -481,7 +482,8 @@ class SideSums:
         self.conn = connection.Database.connect(  # type: ignore[attr-defined]
             **connection.get_connection_params(), autocommit=True
         )
-        prefix = f"chibo_side_{self.conn.info.backend_pid}"
+        # the session's pid (to tell orphans) and a token (a pid can come again)
+        prefix = f"chibo_side_{self.conn.info.backend_pid}_{secrets.token_hex(4)}"
         self.delta, self.balance = f"{prefix}_delta", f"{prefix}_balance"
         self._drop_orphans()
         spec = ", ".join(f"{c} {t}" for c, t in columns)
@@ -490,24 +492,38 @@ class SideSums:
         self.failure: BaseException | None = None
 
     def _drop_orphans(self) -> None:
+        """Drop the tables of sessions that have ended. A table some open transaction holds
+        (one that dropped it and has not committed yet) is left to a later import: waiting
+        for it could wait for the very import that is starting here."""
+        import psycopg  # PostgreSQL only
+
         rows = self.conn.execute(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = current_schema() AND c.relkind = 'r' "
-            "AND c.relname ~ '^chibo_side_[0-9]+_(delta|balance)$' "
+            "AND c.relname ~ '^chibo_side_[0-9]+_[0-9a-f]+_(delta|balance)$' "
             "AND split_part(c.relname, '_', 3)::integer NOT IN "
             "(SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)"
         ).fetchall()
-        for (name,) in rows:
-            self.conn.execute(f"DROP TABLE IF EXISTS {name}")
+        self.conn.execute("SET lock_timeout = '100ms'")
+        try:
+            for (name,) in rows:
+                try:
+                    self.conn.execute(f"DROP TABLE IF EXISTS {name}")
+                except psycopg.errors.LockNotAvailable:  # autocommit: nothing is lost
+                    continue
+        finally:
+            self.conn.execute("RESET lock_timeout")
 
     def add(self, rows: Iterable[Sequence[Any]]) -> None:
-        sql = f"COPY {self.FACTS} ({', '.join(self.columns)}) FROM STDIN"
-        with self.conn.cursor() as cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                copy.write_row(row)
+        from .interchange.base import copy_into
+
+        with self.conn.cursor() as cursor:
+            copy_into(cursor, self.FACTS, self.columns, rows)
 
     def start(self, facts: str, params: Sequence[Any], org_ids: Iterable[int]) -> None:
         """Begin summing `facts` (a SELECT over chibo_side_facts, as for `stats_apply_sql`)."""
+        from .interchange.base import copy_into
+
         chain = _chain(org_ids)
 
         def run() -> None:
@@ -515,13 +531,10 @@ class SideSums:
                 with self.conn.cursor() as cursor:
                     _create(cursor, ["chibo_stat_chain"])
                     for name, like in ((self.delta, "delta"), (self.balance, "balance")):
-                        cursor.execute(f"DROP TABLE IF EXISTS {name}")
                         cursor.execute(
                             f"CREATE UNLOGGED TABLE {name} ({SUM_TABLES['chibo_stat_' + like]})"
                         )
-                    with cursor.copy("COPY chibo_stat_chain (org_id, anc_id) FROM STDIN") as copy:
-                        for row in chain:
-                            copy.write_row(row)
+                    copy_into(cursor, "chibo_stat_chain", ("org_id", "anc_id"), chain)
                     cursor.execute(f"SET work_mem = '{SUM_WORK_MEM}'")
                     _sum(cursor, "postgresql", facts, params, self.delta, self.balance)
             except BaseException as exc:  # raised again by `finish`

@@ -202,6 +202,18 @@ def _default(field: models.Field, now: Any) -> Any:
     return field.get_default()
 
 
+def copy_into(
+    cursor: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """COPY rows into `table` through a psycopg cursor (of any session); returns the count."""
+    count = 0
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write rows (values in the order of `columns`) into `table`; returns the count.
 
@@ -214,11 +226,7 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quoted(table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
+            return copy_into(cursor.cursor, quoted(table), [quoted(c) for c in columns], rows)
         marks = ", ".join(["%s"] * len(columns))
         sql = f"INSERT INTO {quoted(table)} ({names}) VALUES ({marks})"  # noqa: S608
         batch: list[Sequence[Any]] = []
