@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chibo.core.db import AsciiCharField
 from chibo.core.periods import full_years_between
 from chibo.core.text import search_key, sort_key
 from chibo.orgs.models import Organization
@@ -51,21 +52,19 @@ class Member(models.Model):
 
     # member_code, national_id and card_number are unique by constraints in Meta (a field's
     # unique=True would add a second, LIKE-pattern index on PostgreSQL that no query uses).
-    member_code = models.CharField(_("member id"), max_length=32)
+    member_code = AsciiCharField(_("member id"), max_length=32)
     family_name = models.CharField(_("family name"), max_length=64, blank=True)
     middle_name = models.CharField(_("middle name"), max_length=64, blank=True)
     given_name = models.CharField(_("given name"), max_length=64)
     # Indexed by `members_member_name_cover` below (sort_key, id), which serves the name order.
-    sort_key = models.CharField(max_length=600, editable=False)
+    sort_key = AsciiCharField(max_length=600, editable=False)
     search_name = models.CharField(max_length=200, editable=False)  # see core.text.search_key
     birth_date = models.DateField(_("birth date"))
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=64, blank=True, default="Kinh")
     religion = models.CharField(_("religion"), max_length=64, blank=True)
     # NULL, not "": unique among the members who have one (constraint in Meta)
-    national_id = models.CharField(  # noqa: DJ001
-        _("national ID"), max_length=12, null=True, blank=True
-    )
+    national_id = AsciiCharField(_("national ID"), max_length=12, null=True, blank=True)
     hometown = models.CharField(_("hometown"), max_length=255, blank=True)
     education = models.CharField(_("education"), max_length=64, blank=True)
     occupation = models.CharField(
@@ -85,7 +84,7 @@ class Member(models.Model):
     )
 
     # Derived from the events (cache).
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    status = AsciiCharField(_("status"), max_length=16, choices=Status.choices)
     # org_id is served by members_member_org_cover, temp_org_id by a partial index (most
     # members have none): fewer indexes to keep on every write (an import adds millions).
     org = models.ForeignKey(
@@ -198,7 +197,7 @@ class MemberEvent(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="events", db_index=False
     )
-    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    kind = AsciiCharField(_("event"), max_length=20, choices=EventKind.choices)
     date = models.DateField(_("date"))
     org = models.ForeignKey(
         Organization,

@@ -15,6 +15,7 @@ verified from the events by `chibo stats rebuild [--verify]`.
 
 from django.db import models
 
+from chibo.core.db import AsciiCharField
 from chibo.orgs.models import Organization
 
 
@@ -36,7 +37,7 @@ class OrgPeriodStat(models.Model):
         db_constraint=False,
     )
     day = models.DateField()
-    metric = models.CharField(max_length=32)
+    metric = AsciiCharField(max_length=32)
     value = models.IntegerField(default=0)
 
     def __str__(self) -> str:

@@ -442,6 +442,11 @@ class MemberImport:
                 fixed={"kind": kind, "created_by_id": actor_id},
             )
         if self.side is not None:
+            # the foreign keys of the new rows are checked now, while the sums are still
+            # being made, instead of at the commit (the summary rows have none to check)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             self.side.finish()
         else:
             stats.stats_apply_sql(*self._facts(spool), self.cells)
