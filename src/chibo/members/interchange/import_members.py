@@ -9,10 +9,11 @@ event, not an edit), and the personal columns of the file update the record.
 
 import datetime as dt
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -232,20 +233,13 @@ class MemberImport:
         )
 
     def _existing(self, codes: list[str]) -> dict[str, tuple]:
-        out: dict[str, tuple] = {}
-        for part in chunks(codes):
-            for values in Member.objects.filter(member_code__in=part).values_list(*EXISTING_FIELDS):
-                out[values[0]] = values
-        return out
+        return {
+            values[0]: values for values in _members_among("member_code", codes, EXISTING_FIELDS)
+        }
 
     def _national_id_holders(self, national_ids: list[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for part in chunks(national_ids):
-            rows = Member.objects.filter(national_id__in=part).values_list(
-                "national_id", "member_code"
-            )
-            out.update((nid, code) for nid, code in rows if nid)
-        return out
+        rows = _members_among("national_id", national_ids, ("national_id", "member_code"))
+        return {nid: code for nid, code in rows if nid}
 
     def _check_new(self, row: MemberRow) -> bool:
         state = MemberState()
@@ -496,6 +490,35 @@ class MemberImport:
                     for line in stale
                 ]
             )
+
+
+def _members_among(key: str, values: list[str], fields: Sequence[str]) -> list[tuple]:
+    """The `fields` of the members whose `key` is one of `values` (a batch of the file).
+
+    PostgreSQL takes the batch as one array parameter: an IN list of 5,000 parameters
+    costs more to build and parse than the lookup itself.
+    """
+    if not values:
+        return []
+    if connection.vendor != "postgresql":
+        out: list[tuple] = []
+        for part in chunks(values):
+            out += Member.objects.filter(**{f"{key}__in": part}).values_list(*fields)
+        return out
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        field = Member._meta.get_field("id" if name == "pk" else name)
+        assert isinstance(field, models.Field) and field.column
+        return quote(field.column)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(map(column, fields))} FROM {quote(Member._meta.db_table)} "  # noqa: S608
+            f"WHERE {column(key)} = ANY(%s)",
+            [values],
+        )
+        return cursor.fetchall()
 
 
 def _show(value: Any) -> str:
