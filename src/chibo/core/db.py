@@ -37,9 +37,11 @@ class AsciiCharField(models.CharField):
     """Text made of ASCII codes (member ids, statuses, metric names, sort keys), compared
     byte by byte: PostgreSQL's "C" collation, the way SQLite compares all text.
 
-    The order is the same as under any locale for such text, and PostgreSQL compares
-    it without the locale's library: an import of half a million members sorts and
-    indexes millions of these values. Elsewhere the column is a plain one.
+    PostgreSQL then compares them without the locale's library: an import of half a
+    million members sorts and indexes millions of these values. Letters and digits alone
+    (the sort keys) order as under any locale; codes with punctuation ("M-10") order by
+    their bytes, as on SQLite and under `C.UTF-8`, where a locale such as `en_US` would
+    skip the punctuation. Elsewhere the column is a plain one.
     """
 
     def db_parameters(self, connection: Any) -> dict[str, Any]:
