@@ -445,8 +445,11 @@ def _sum(
     cursor.execute(sql, args)
 
 
-def _merge_sums(delta: str = "chibo_stat_delta", balance: str = "chibo_stat_balance") -> None:
-    _merge_spooled(OrgPeriodStat, ("org_id", "metric", "day"), ("value",), delta)
+def _merge_sums(
+    delta: str = "chibo_stat_delta", balance: str = "chibo_stat_balance", stored: bool = False
+) -> None:
+    """`stored`: the rows of `delta` were written in key order (`_sum(ordered=True)`)."""
+    _merge_spooled(OrgPeriodStat, ("org_id", "metric", "day"), ("value",), delta, stored)
     _merge_spooled(OrgOpeningBalance, ("org_id", "year"), STOCK_METRICS, balance)
 
 
@@ -556,10 +559,6 @@ class SideSums:
                     _sum(
                         cursor, "postgresql", facts, params, self.delta, self.balance, ordered=True
                     )
-                    # the rows were written in key order: with this index and its
-                    # statistics the caller reads them in that order without a sort
-                    cursor.execute(f"CREATE INDEX ON {self.delta} (org_id, metric, day)")
-                    cursor.execute(f"ANALYZE {self.delta}")
             except BaseException as exc:  # raised again by `finish`
                 self.failure = exc
 
@@ -576,7 +575,7 @@ class SideSums:
         self.wait()
         if self.failure is not None:
             raise self.failure
-        _merge_sums(self.delta, self.balance)
+        _merge_sums(self.delta, self.balance, stored=True)
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE {self.delta}, {self.balance}")
 
@@ -601,7 +600,11 @@ def _drop(cursor: Any, names: Iterable[str]) -> None:
 
 
 def _merge_spooled(
-    model: type[models.Model], keys: tuple[str, ...], values: tuple[str, ...], source: str
+    model: type[models.Model],
+    keys: tuple[str, ...],
+    values: tuple[str, ...],
+    source: str,
+    stored: bool = False,
 ) -> None:
     """Add the rows of the temporary table `source` to the model's table.
 
@@ -611,6 +614,10 @@ def _merge_spooled(
     at a few million rows takes two thirds of the time of ON CONFLICT; should another
     writer have added one of those keys since, the unique index refuses the insert, and the
     same rows are added again with ON CONFLICT.
+
+    `stored`: `source` was written in key order by one statement and not changed since,
+    so a plain scan reads it in that order (from its first page: no synchronized scan);
+    the fresh rows then need no sort.
     """
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join((*keys, *values))
@@ -619,9 +626,11 @@ def _merge_spooled(
     select = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {source}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(f"{select} WHERE NOT fresh ORDER BY {order} {conflict}")
+        if stored and connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronize_seqscans = off")
         try:
             with transaction.atomic():
-                cursor.execute(f"{select} WHERE fresh ORDER BY {order}")
+                cursor.execute(f"{select} WHERE fresh" + ("" if stored else f" ORDER BY {order}"))
         except IntegrityError:
             cursor.execute(f"{select} WHERE fresh ORDER BY {order} {conflict}")
 
