@@ -4,8 +4,9 @@ Member ids, national IDs, statuses, event kinds, metric names and the name sort 
 (`core.text.sort_key`: lowercase ASCII letters) are ASCII codes. A locale collation
 compares each pair through the C library and cannot abbreviate keys when sorting. The
 sort keys order as before under any locale; codes with punctuation now order by their
-bytes everywhere (as on SQLite and under `C.UTF-8`; `en_US` skips the punctuation). An import of half a million members compares millions of them: inserting
-its summary rows and sorting them took about half as long again. Changing a collation
+bytes everywhere (as on SQLite and under `C.UTF-8`; `en_US` skips the punctuation). An
+import of half a million members compares millions of them: inserting its summary rows
+and sorting them took about half as long again. Changing a collation
 rewrites no table; PostgreSQL rebuilds the indexes on these columns (minutes for a
 national database). SQLite compares text byte by byte already: its tables stay as they are.
 
