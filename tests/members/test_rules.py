@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 
 from chibo.core.errors import RuleViolation
+from chibo.members import rules
 from chibo.members.models import MemberEvent
 from chibo.members.rules import (
     PROBATION_MONTHS,
@@ -358,3 +359,16 @@ def test_the_refusal_names_the_event_and_its_date():
         apply_event(state_in("deceased"), event("removed", D(2015, 6, 1)), birth_date=BIRTH)
     assert "01/06/2015" in str(exc.value)
     assert "Removed from the list" in str(exc.value)
+
+
+def test_the_state_after_an_event_is_a_new_state_like_dataclasses_replace_makes():
+    state = MemberState(status="probationary", org_id=3, admitted_on=dt.date(2024, 1, 2))
+    changes = {"status": "official", "recognized_on": dt.date(2025, 1, 2)}
+    made = rules._changed(state, changes)
+    assert made == replace(state, **changes)  # type: ignore[arg-type]
+    assert hash(made) == hash(replace(state, **changes))  # type: ignore[arg-type]
+    assert made is not state and state.status == "probationary"  # the old one is untouched
+    with pytest.raises(AttributeError):  # still frozen
+        made.status = "deceased"  # type: ignore[misc]
+    # nothing in MemberState that `_changed` would skip
+    assert not hasattr(MemberState, "__post_init__")

@@ -7,7 +7,7 @@ the reason. Numbers that regulations revise live here as named configuration.
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from django.utils.translation import gettext as _
@@ -120,7 +120,7 @@ def apply_event(state: MemberState, event: EventLike, *, birth_date: dt.date | N
             event,
         )
     org = event.org
-    # what changes, gathered first: one replace() per event (the replay of a big import
+    # what changes, gathered first: one new state per event (the replay of a big import
     # calls this for every row)
     changes: dict[str, object] = {"last_date": event.date}
     if event.kind in (EventKind.ADMITTED, EventKind.TRANSFERRED, EventKind.REINSTATED):
@@ -165,7 +165,18 @@ def apply_event(state: MemberState, event: EventLike, *, birth_date: dt.date | N
         changes.update(temp_org_id=None, temp_until=None)
     if after is not None:
         changes.update(status=after, status_since=event.date)
-    return replace(state, **changes)  # type: ignore[arg-type]
+    return _changed(state, changes)
+
+
+def _changed(state: MemberState, changes: dict[str, object]) -> MemberState:
+    """`dataclasses.replace(state, **changes)` without its checks and its __init__ (a
+    fifth of the time; the replay of a big import makes one per row and event).
+    MemberState has no __post_init__ and no InitVar, so the result is the same."""
+    new = object.__new__(MemberState)
+    values = new.__dict__
+    values.update(state.__dict__)
+    values.update(changes)
+    return new
 
 
 def _transfer_changes(state: MemberState, event: EventLike) -> dict[str, object]:
