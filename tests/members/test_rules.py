@@ -372,3 +372,5 @@ def test_the_state_after_an_event_is_a_new_state_like_dataclasses_replace_makes(
         made.status = "deceased"  # type: ignore[misc]
     # nothing in MemberState that `_changed` would skip
     assert not hasattr(MemberState, "__post_init__")
+    with pytest.raises(TypeError, match="recognised_on"):  # a misspelled field, as replace
+        rules._changed(state, {"recognised_on": dt.date(2025, 1, 2)})

@@ -7,7 +7,7 @@ the reason. Numbers that regulations revise live here as named configuration.
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Protocol
 
 from django.utils.translation import gettext as _
@@ -91,6 +91,9 @@ class MemberState:
     last_date: dt.date | None = None
 
 
+_STATE_FIELDS = frozenset(f.name for f in fields(MemberState))
+
+
 def _refuse(message: str, event: EventLike) -> RuleViolation:
     return RuleViolation(
         _("%(event)s on %(date)s: %(reason)s")
@@ -171,7 +174,10 @@ def apply_event(state: MemberState, event: EventLike, *, birth_date: dt.date | N
 def _changed(state: MemberState, changes: dict[str, object]) -> MemberState:
     """`dataclasses.replace(state, **changes)` without its checks and its __init__ (a
     fifth of the time; the replay of a big import makes one per row and event).
-    MemberState has no __post_init__ and no InitVar, so the result is the same."""
+    MemberState has no __post_init__ and no InitVar, so the result is the same; a name
+    that is not one of its fields is refused, as `replace` refuses it."""
+    if not changes.keys() <= _STATE_FIELDS:
+        raise TypeError(f"not fields of MemberState: {sorted(changes.keys() - _STATE_FIELDS)}")
     new = object.__new__(MemberState)
     values = new.__dict__
     values.update(state.__dict__)
