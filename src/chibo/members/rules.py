@@ -172,8 +172,8 @@ def apply_event(state: MemberState, event: EventLike, *, birth_date: dt.date | N
 
 
 def _changed(state: MemberState, changes: dict[str, object]) -> MemberState:
-    """`dataclasses.replace(state, **changes)` without its checks and its __init__ (a
-    fifth of the time; the replay of a big import makes one per row and event).
+    """`dataclasses.replace(state, **changes)` without its __init__ (under a third
+    of the time; the replay of a big import makes one per row and event).
     MemberState has no __post_init__ and no InitVar, so the result is the same; a name
     that is not one of its fields is refused, as `replace` refuses it."""
     if not changes.keys() <= _STATE_FIELDS:
